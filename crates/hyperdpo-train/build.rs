@@ -1,0 +1,3 @@
+fn main() {
+    hyperdpo_build::link_libtorch();
+}
