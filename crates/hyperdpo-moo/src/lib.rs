@@ -7,3 +7,26 @@
 //! the 11-point evaluation fronts of section 4).
 //!
 //! This crate never depends on libtorch (`tch`): downstream crates reuse it on its own.
+//!
+//! ```
+//! use hyperdpo_moo::{hypervolume, Sense};
+//! let front = [[0.30, 0.10], [0.20, 0.25], [0.05, 0.40]];
+//! let hv = hypervolume(&front[..], &[0.0, 0.0], Sense::Maximize).unwrap();
+//! assert!((hv - (0.30 * 0.10 + 0.20 * 0.15 + 0.05 * 0.15)).abs() < 1e-15);
+//! ```
+//!
+//! See [`hv`] for the algorithms and their complexity, and for how to choose a reference point.
+
+mod error;
+pub mod hv;
+pub mod io;
+pub mod pareto;
+mod points;
+mod sense;
+pub mod simplex;
+
+pub use error::{Error, Result};
+pub use hv::{hv_contributions, hypervolume, normalized_hypervolume};
+pub use pareto::{nondominated, nondominated_sort, Duplicates};
+pub use points::{IntoPoints, Points};
+pub use sense::{dominance, Dominance, Sense, Senses};
