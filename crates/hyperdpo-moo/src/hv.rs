@@ -364,17 +364,59 @@ pub(crate) fn box_nondominated(boxes: &[f64], d: usize, keep_duplicates: bool) -
 }
 
 fn hv2(boxes: &mut [f64]) -> f64 {
-    let mut pts: Vec<[f64; 2]> = boxes.chunks_exact(2).map(|c| [c[0], c[1]]).collect();
-    pts.sort_unstable_by(|a, b| b[0].total_cmp(&a[0]));
+    let (pts, _) = boxes.as_chunks_mut::<2>();
+    sort_by_x_desc(pts);
     let mut area = 0.0;
     let mut ymax = 0.0;
-    for p in pts {
+    for p in pts.iter() {
         if p[1] > ymax {
             area += p[0] * (p[1] - ymax);
             ymax = p[1];
         }
     }
     area
+}
+
+/// Sorts 2-D boxes by `x`, largest first. Box coordinates are positive, so their IEEE bit
+/// patterns order like the values: an LSD radix sort on those bits (11-bit digits; a pass whose
+/// digit is the same for every box is skipped) beats comparison sorting for large inputs.
+fn sort_by_x_desc(v: &mut [[f64; 2]]) {
+    if v.len() < 4096 {
+        v.sort_unstable_by(|a, b| b[0].total_cmp(&a[0]));
+        return;
+    }
+    const BITS: u32 = 11;
+    const MASK: u64 = (1 << BITS) - 1;
+    let key = |p: &[f64; 2], shift: u32| ((!p[0].to_bits() >> shift) & MASK) as usize;
+    let mut buf: Vec<[f64; 2]> = v.to_vec();
+    let mut counts = [0usize; 1 << BITS];
+    let mut in_buf = false;
+    for shift in (0..64).step_by(BITS as usize) {
+        let (src, dst): (&[[f64; 2]], &mut [[f64; 2]]) =
+            if in_buf { (&buf, v) } else { (v, &mut buf) };
+        counts.iter_mut().for_each(|c| *c = 0);
+        for p in src {
+            counts[key(p, shift)] += 1;
+        }
+        if counts.contains(&src.len()) {
+            continue;
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            let k = *c;
+            *c = sum;
+            sum += k;
+        }
+        for p in src {
+            let k = key(p, shift);
+            dst[counts[k]] = *p;
+            counts[k] += 1;
+        }
+        in_buf = !in_buf;
+    }
+    if in_buf {
+        v.copy_from_slice(&buf);
+    }
 }
 
 /// A 2-D staircase of non-dominated points (larger is better), sorted by `x` ascending and so

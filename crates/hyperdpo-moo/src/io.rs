@@ -58,78 +58,144 @@ impl PointSet {
 /// [`Error::Parse`] with file, line and column for a non-number, a non-finite value, or a line
 /// with a different number of objectives than the first point.
 pub fn parse_point_sets(text: &str, source_name: &str) -> Result<Vec<PointSet>> {
-    let mut sets: Vec<PointSet> = Vec::new();
-    let mut dim: Option<usize> = None;
-    let mut in_set = false;
-    for (ln, line) in text.lines().enumerate() {
-        let line_no = ln + 1;
-        let trimmed = line.trim();
-        if trimmed.starts_with('#') {
-            continue;
-        }
-        if trimmed.is_empty() {
-            in_set = false;
-            continue;
-        }
-        if !in_set {
-            sets.push(PointSet {
-                data: Vec::new(),
-                dim: dim.unwrap_or(0),
-                first_line: line_no,
-            });
-            in_set = true;
-        }
-        let set = sets.last_mut().expect("a set was just pushed");
-        let before = set.data.len();
-        for (col, tok) in trimmed.split_ascii_whitespace().enumerate() {
-            let v: f64 = tok.parse().map_err(|_| Error::Parse {
-                source_name: source_name.to_string(),
-                line: line_no,
-                reason: format!("column {}: `{tok}` is not a number", col + 1),
-            })?;
-            if !v.is_finite() {
-                return Err(Error::Parse {
-                    source_name: source_name.to_string(),
-                    line: line_no,
-                    reason: format!("column {}: `{tok}` is not finite", col + 1),
-                });
-            }
-            set.data.push(v);
-        }
-        let got = set.data.len() - before;
-        match dim {
-            None => {
-                dim = Some(got);
-                set.dim = got;
-            }
-            Some(d) if d != got => {
-                return Err(Error::Parse {
-                    source_name: source_name.to_string(),
-                    line: line_no,
-                    reason: format!("{got} objectives, but the first point has {d}"),
-                })
-            }
-            _ => {}
-        }
+    let mut b = SetsBuilder::new(source_name);
+    // `split('\n')` finds line ends with a vectorised byte search; a trailing '\r' is
+    // whitespace to `split_ascii_whitespace`.
+    for line in text.split('\n') {
+        b.line(line)?;
     }
-    Ok(sets)
+    Ok(b.sets)
 }
 
-/// Reads everything from `reader` and parses it with [`parse_point_sets`].
+/// Reads point sets from `reader` as a stream (64 KiB at a time, so memory is that of the
+/// values, not of the text) with the rules of [`parse_point_sets`].
 ///
 /// ```
 /// use hyperdpo_moo::io::read_point_sets;
-/// let sets = read_point_sets("1 2\n".as_bytes(), "<stdin>").unwrap();
-/// assert_eq!(sets[0].dim, 2);
+/// let sets = read_point_sets("1 2\n\n3 4\n".as_bytes(), "<stdin>").unwrap();
+/// assert_eq!((sets.len(), sets[1].first_line), (2, 3));
 /// ```
 ///
 /// # Errors
-/// [`Error::Io`] if reading fails or the input is not UTF-8, else as [`parse_point_sets`].
+/// [`Error::Io`] if reading fails, [`Error::Parse`] for a line that is not UTF-8, and the
+/// errors of [`parse_point_sets`].
 pub fn read_point_sets(mut reader: impl Read, source_name: &str) -> Result<Vec<PointSet>> {
-    let mut text = String::new();
-    reader.read_to_string(&mut text).map_err(|e| Error::Io {
-        source_name: source_name.to_string(),
-        message: e.to_string(),
-    })?;
-    parse_point_sets(&text, source_name)
+    let mut b = SetsBuilder::new(source_name);
+    let mut buf = vec![0u8; 1 << 16];
+    let mut filled = 0;
+    loop {
+        if filled == buf.len() {
+            buf.resize(buf.len() * 2, 0); // a line longer than the buffer
+        }
+        let got = match reader.read(&mut buf[filled..]) {
+            Ok(k) => k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(Error::Io {
+                    source_name: source_name.to_string(),
+                    message: e.to_string(),
+                })
+            }
+        };
+        filled += got;
+        let eof = got == 0;
+        // Complete lines are everything up to the last '\n' (or all of it at the end).
+        let end = if eof {
+            filled
+        } else {
+            match buf[..filled].iter().rposition(|&c| c == b'\n') {
+                Some(k) => k + 1,
+                None => continue,
+            }
+        };
+        let chunk = &buf[..end];
+        let body = chunk.strip_suffix(b"\n").unwrap_or(chunk);
+        for line in body.split(|&c| c == b'\n') {
+            let line = std::str::from_utf8(line).map_err(|_| Error::Parse {
+                source_name: source_name.to_string(),
+                line: b.line_no + 1,
+                reason: "the line is not valid UTF-8".into(),
+            })?;
+            b.line(line)?;
+        }
+        if eof {
+            return Ok(b.sets);
+        }
+        buf.copy_within(end..filled, 0);
+        filled -= end;
+    }
+}
+
+/// Line-by-line state shared by [`parse_point_sets`] and [`read_point_sets`].
+struct SetsBuilder<'a> {
+    source_name: &'a str,
+    sets: Vec<PointSet>,
+    dim: Option<usize>,
+    in_set: bool,
+    line_no: usize,
+}
+
+impl<'a> SetsBuilder<'a> {
+    fn new(source_name: &'a str) -> Self {
+        SetsBuilder {
+            source_name,
+            sets: Vec::new(),
+            dim: None,
+            in_set: false,
+            line_no: 0,
+        }
+    }
+
+    fn err(&self, reason: String) -> Error {
+        Error::Parse {
+            source_name: self.source_name.to_string(),
+            line: self.line_no,
+            reason,
+        }
+    }
+
+    fn line(&mut self, line: &str) -> Result<()> {
+        self.line_no += 1;
+        let mut toks = line.split_ascii_whitespace().peekable();
+        let Some(first) = toks.peek() else {
+            self.in_set = false;
+            return Ok(());
+        };
+        if first.starts_with('#') {
+            return Ok(());
+        }
+        if !self.in_set {
+            self.sets.push(PointSet {
+                data: Vec::new(),
+                dim: self.dim.unwrap_or(0),
+                first_line: self.line_no,
+            });
+            self.in_set = true;
+        }
+        let set = self.sets.last_mut().expect("a set was just pushed");
+        let before = set.data.len();
+        for (col, tok) in toks.enumerate() {
+            let problem = match tok.parse::<f64>() {
+                Ok(v) if v.is_finite() => {
+                    set.data.push(v);
+                    continue;
+                }
+                Ok(_) => "is not finite",
+                Err(_) => "is not a number",
+            };
+            return Err(self.err(format!("column {}: `{tok}` {problem}", col + 1)));
+        }
+        let got = set.data.len() - before;
+        match self.dim {
+            None => {
+                self.dim = Some(got);
+                set.dim = got;
+            }
+            Some(d) if d != got => {
+                return Err(self.err(format!("{got} objectives, but the first point has {d}")))
+            }
+            _ => {}
+        }
+        Ok(())
+    }
 }

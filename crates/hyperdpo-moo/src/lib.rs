@@ -18,6 +18,7 @@
 //! See [`hv`] for the algorithms and their complexity, and for how to choose a reference point.
 
 mod error;
+pub mod fronts;
 pub mod hv;
 pub mod io;
 pub mod pareto;

@@ -4,9 +4,9 @@
 //! file format): whitespace-separated points, one per line; blank lines separate sets; `#`
 //! starts a comment line. Prints one hypervolume per set, with 17 significant digits.
 
-use hyperdpo_moo::io::{parse_point_sets, PointSet};
+use hyperdpo_moo::io::{read_point_sets, PointSet};
 use hyperdpo_moo::{hypervolume, Points, Sense, Senses};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -132,17 +132,16 @@ fn run(o: Options) -> Result<(), String> {
     };
     let mut inputs: Vec<(String, Vec<PointSet>)> = Vec::new();
     for src in &sources {
-        let (name, text) = if src == "-" {
-            let mut t = String::new();
-            std::io::stdin()
-                .read_to_string(&mut t)
-                .map_err(|e| format!("<stdin>: {e}"))?;
-            ("<stdin>".to_string(), t)
+        let (name, sets) = if src == "-" {
+            (
+                "<stdin>".to_string(),
+                read_point_sets(std::io::stdin().lock(), "<stdin>"),
+            )
         } else {
-            let t = std::fs::read_to_string(src).map_err(|e| format!("{src}: {e}"))?;
-            (src.clone(), t)
+            let file = std::fs::File::open(src).map_err(|e| format!("{src}: {e}"))?;
+            (src.clone(), read_point_sets(file, src))
         };
-        let sets = parse_point_sets(&text, &name).map_err(|e| e.to_string())?;
+        let sets = sets.map_err(|e| e.to_string())?;
         inputs.push((name, sets));
     }
     let dim = inputs
