@@ -37,7 +37,7 @@ impl<'a> Points<'a> {
         if dim == 0 {
             return Err(Error::NoObjectives);
         }
-        if data.len() % dim != 0 {
+        if !data.len().is_multiple_of(dim) {
             return Err(Error::RaggedBuffer {
                 len: data.len(),
                 dim,
