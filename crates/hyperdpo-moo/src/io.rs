@@ -67,8 +67,12 @@ pub fn parse_point_sets(text: &str, source_name: &str) -> Result<Vec<PointSet>> 
     Ok(b.sets)
 }
 
-/// Reads point sets from `reader` as a stream (64 KiB at a time, so memory is that of the
-/// values, not of the text) with the rules of [`parse_point_sets`].
+/// Reads point sets from `reader` as a stream, with the rules of [`parse_point_sets`].
+///
+/// The input is read in line-aligned blocks of 256 KiB that up to
+/// `std::thread::available_parallelism()` threads (at most 4) parse concurrently; memory is that
+/// of the values plus one block per thread, never the whole text. Results and error messages
+/// are exactly those of the sequential parser.
 ///
 /// ```
 /// use hyperdpo_moo::io::read_point_sets;
@@ -79,51 +83,203 @@ pub fn parse_point_sets(text: &str, source_name: &str) -> Result<Vec<PointSet>> 
 /// # Errors
 /// [`Error::Io`] if reading fails, [`Error::Parse`] for a line that is not UTF-8, and the
 /// errors of [`parse_point_sets`].
-pub fn read_point_sets(mut reader: impl Read, source_name: &str) -> Result<Vec<PointSet>> {
-    let mut b = SetsBuilder::new(source_name);
-    let mut buf = vec![0u8; 1 << 16];
-    let mut filled = 0;
-    loop {
-        if filled == buf.len() {
-            buf.resize(buf.len() * 2, 0); // a line longer than the buffer
+pub fn read_point_sets(reader: impl Read + Send, source_name: &str) -> Result<Vec<PointSet>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    read_blocks(reader, source_name, 256 << 10, threads)
+}
+
+/// What one block of lines parsed to, for merging with its neighbours.
+struct BlockResult {
+    index: usize,
+    sets: Vec<PointSet>,
+    /// A blank line came before the block's first point.
+    blank_before_first: bool,
+    /// The block had a blank line after its last point (or a blank line and no points).
+    ends_outside_set: bool,
+    /// Line of the block's first point.
+    first_point_line: Option<usize>,
+    error: Option<Error>,
+}
+
+struct Source<R> {
+    reader: R,
+    carry: Vec<u8>,
+    next_index: usize,
+    next_line: usize,
+    done: bool,
+}
+
+fn read_blocks<R: Read + Send>(
+    reader: R,
+    source_name: &str,
+    block: usize,
+    threads: usize,
+) -> Result<Vec<PointSet>> {
+    let source = std::sync::Mutex::new(Source {
+        reader,
+        carry: Vec::new(),
+        next_index: 0,
+        next_line: 0,
+        done: false,
+    });
+    // Hands out the next line-aligned block: (index, line offset), text in `buf`.
+    let next = |buf: &mut Vec<u8>| -> Result<Option<(usize, usize)>> {
+        let mut guard = source.lock().unwrap_or_else(|e| e.into_inner());
+        let src = &mut *guard;
+        if src.done {
+            return Ok(None);
         }
-        let got = match reader.read(&mut buf[filled..]) {
-            Ok(k) => k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                return Err(Error::Io {
-                    source_name: source_name.to_string(),
-                    message: e.to_string(),
-                })
+        buf.clear();
+        buf.append(&mut src.carry);
+        let mut eof = false;
+        while buf.len() < block || !buf.contains(&b'\n') {
+            let start = buf.len();
+            buf.resize(start + block.max(4096), 0);
+            match src.reader.read(&mut buf[start..]) {
+                Ok(0) => {
+                    buf.truncate(start);
+                    eof = true;
+                    break;
+                }
+                Ok(k) => buf.truncate(start + k),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(start),
+                Err(e) => {
+                    src.done = true;
+                    return Err(Error::Io {
+                        source_name: source_name.to_string(),
+                        message: e.to_string(),
+                    });
+                }
             }
-        };
-        filled += got;
-        let eof = got == 0;
-        // Complete lines are everything up to the last '\n' (or all of it at the end).
-        let end = if eof {
-            filled
-        } else {
-            match buf[..filled].iter().rposition(|&c| c == b'\n') {
-                Some(k) => k + 1,
-                None => continue,
-            }
-        };
-        let chunk = &buf[..end];
-        let body = chunk.strip_suffix(b"\n").unwrap_or(chunk);
-        for line in body.split(|&c| c == b'\n') {
-            let line = std::str::from_utf8(line).map_err(|_| Error::Parse {
-                source_name: source_name.to_string(),
-                line: b.line_no + 1,
-                reason: "the line is not valid UTF-8".into(),
-            })?;
-            b.line(line)?;
         }
         if eof {
-            return Ok(b.sets);
+            src.done = true;
+        } else {
+            let cut = buf
+                .iter()
+                .rposition(|&c| c == b'\n')
+                .map_or(buf.len(), |k| k + 1);
+            src.carry.extend_from_slice(&buf[cut..]);
+            buf.truncate(cut);
         }
-        buf.copy_within(end..filled, 0);
-        filled -= end;
+        let index = src.next_index;
+        let line = src.next_line;
+        src.next_index += 1;
+        src.next_line += buf.iter().filter(|&&c| c == b'\n').count();
+        Ok(Some((index, line)))
+    };
+    let work = || -> Result<Vec<BlockResult>> {
+        let mut buf = Vec::new();
+        let mut out = Vec::new();
+        while let Some((index, line)) = next(&mut buf)? {
+            out.push(parse_block(&buf, source_name, index, line));
+        }
+        Ok(out)
+    };
+    let mut results: Vec<BlockResult> = Vec::new();
+    if threads <= 1 {
+        results = work()?;
+    } else {
+        let parts: Vec<Result<Vec<BlockResult>>> = std::thread::scope(|sc| {
+            let handles: Vec<_> = (0..threads).map(|_| sc.spawn(work)).collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::Io {
+                            source_name: source_name.to_string(),
+                            message: "a parsing thread panicked".into(),
+                        })
+                    })
+                })
+                .collect()
+        });
+        for p in parts {
+            results.extend(p?);
+        }
     }
+    results.sort_by_key(|r| r.index);
+    merge_blocks(results, source_name)
+}
+
+fn parse_block(text: &[u8], source_name: &str, index: usize, line_offset: usize) -> BlockResult {
+    let mut b = SetsBuilder::new(source_name);
+    b.line_no = line_offset;
+    let mut blank_before_first = false;
+    let mut ends_outside_set = false;
+    let mut error = None;
+    let body = text.strip_suffix(b"\n").unwrap_or(text);
+    if !text.is_empty() {
+        for line in body.split(|&c| c == b'\n') {
+            let step = match std::str::from_utf8(line) {
+                Ok(l) => b.line(l),
+                Err(_) => Err(Error::Parse {
+                    source_name: source_name.to_string(),
+                    line: b.line_no + 1,
+                    reason: "the line is not valid UTF-8".into(),
+                }),
+            };
+            if let Err(e) = step {
+                error = Some(e);
+                break;
+            }
+            if !b.in_set && !line.iter().all(|c| c.is_ascii_whitespace()) {
+                continue; // a comment
+            }
+            if b.sets.is_empty() && !b.in_set {
+                blank_before_first = true;
+            }
+            ends_outside_set = !b.in_set;
+        }
+    }
+    BlockResult {
+        index,
+        first_point_line: b.sets.first().map(|s| s.first_line),
+        sets: b.sets,
+        blank_before_first,
+        ends_outside_set,
+        error,
+    }
+}
+
+fn merge_blocks(blocks: Vec<BlockResult>, source_name: &str) -> Result<Vec<PointSet>> {
+    let mut sets: Vec<PointSet> = Vec::new();
+    let mut dim: Option<usize> = None;
+    let mut in_set = false;
+    for blk in blocks {
+        if let (Some(d), Some(first)) = (dim, blk.sets.first()) {
+            let mismatch_line = blk.first_point_line.unwrap_or(first.first_line);
+            let error_first = blk.error.as_ref().is_some_and(|e| match e {
+                Error::Parse { line, .. } => *line <= mismatch_line,
+                _ => true,
+            });
+            if first.dim != d && !error_first {
+                return Err(Error::Parse {
+                    source_name: source_name.to_string(),
+                    line: mismatch_line,
+                    reason: format!("{} objectives, but the first point has {d}", first.dim),
+                });
+            }
+        }
+        if let Some(e) = blk.error {
+            return Err(e);
+        }
+        let mut it = blk.sets.into_iter();
+        if let Some(first) = it.next() {
+            dim.get_or_insert(first.dim);
+            match sets.last_mut() {
+                Some(last) if in_set && !blk.blank_before_first => last.data.extend(first.data),
+                _ => sets.push(first),
+            }
+            sets.extend(it);
+            in_set = !blk.ends_outside_set;
+        } else if blk.ends_outside_set {
+            in_set = false;
+        }
+    }
+    Ok(sets)
 }
 
 /// Line-by-line state shared by [`parse_point_sets`] and [`read_point_sets`].
@@ -197,5 +353,41 @@ impl<'a> SetsBuilder<'a> {
             _ => {}
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Random point files: points of 2 (sometimes 3) objectives, blank lines, comments, bad
+    /// tokens, `\r\n` endings, with or without a final newline.
+    fn text() -> impl Strategy<Value = String> {
+        let line = prop_oneof![
+            6 => prop::collection::vec(-1000i32..1000, 2).prop_map(|v| format!("{} {}.5", v[0], v[1])),
+            1 => Just(String::new()),
+            1 => Just("   \t".to_string()),
+            1 => Just("# comment 1 2".to_string()),
+            1 => Just("1 2\r".to_string()),
+            1 => prop_oneof![Just("1 2 3"), Just("x 1"), Just("1 inf"), Just("1e999 2")].prop_map(String::from),
+        ];
+        (prop::collection::vec(line, 0..60), any::<bool>()).prop_map(|(lines, nl)| {
+            let mut t = lines.join("\n");
+            if nl {
+                t.push('\n');
+            }
+            t
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
+        #[test]
+        fn block_reader_equals_sequential_parser(t in text(), block in 1usize..80, threads in 1usize..4) {
+            let want = parse_point_sets(&t, "f");
+            let got = read_blocks(t.as_bytes(), "f", block, threads);
+            prop_assert_eq!(got, want);
+        }
     }
 }

@@ -135,7 +135,7 @@ fn run(o: Options) -> Result<(), String> {
         let (name, sets) = if src == "-" {
             (
                 "<stdin>".to_string(),
-                read_point_sets(std::io::stdin().lock(), "<stdin>"),
+                read_point_sets(std::io::stdin(), "<stdin>"),
             )
         } else {
             let file = std::fs::File::open(src).map_err(|e| format!("{src}: {e}"))?;
