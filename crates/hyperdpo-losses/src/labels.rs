@@ -54,61 +54,86 @@ pub fn normalize_labels(
     check::float_kind("labels", labels)?;
     check::same_place("mask", mask, labels.device(), Some(Kind::Bool))?;
     check::shape("mask", mask, &[b, n], "[B, n]")?;
+    if m < 1 {
+        return Err(Error::Shape {
+            name: "labels",
+            expected: "[B, m, n] with m >= 1".into(),
+            got: ls,
+        });
+    }
     if norms.len() as i64 != m {
         return Err(Error::Invalid {
             name: "norms",
             reason: format!("{} label normalisations for {m} objectives", norms.len()),
         });
     }
-    let mask3 = mask.unsqueeze(1).expand([b, m, n], false); // [B, m, n]
-    let zero = Tensor::zeros_like(labels);
-    let real_labels = labels.where_self(&mask3, &zero);
-    check::finite("labels", &real_labels)?;
-    let real_count = mask.sum_dim_intlist([1i64].as_slice(), false, Kind::Int64); // [B]
-    let enough = real_count.ge(2).unsqueeze(1).expand([b, m], false); // [B, m]
-    let mut targets = Vec::with_capacity(m as usize);
-    let mut actives = Vec::with_capacity(m as usize);
-    for (j, norm) in norms.iter().enumerate() {
-        let z = real_labels.select(1, j as i64); // [B, n]
-        let mj = mask;
-        let (t, ok) = match norm {
-            LabelNorm::Softmax => {
-                let logits = z.masked_fill(&mj.logical_not(), f64::NEG_INFINITY);
-                // A list without real items would give NaN: give it a finite dummy row.
-                let safe =
-                    logits.where_self(&real_count.gt(0).unsqueeze(1), &Tensor::zeros_like(&z));
-                let t = safe
-                    .softmax(-1, z.kind())
-                    .where_self(mj, &Tensor::zeros_like(&z));
-                (t, enough.select(1, j as i64))
-            }
-            LabelNorm::L1 => {
-                let neg = z.lt(0.0).logical_and(mj);
-                if neg.any().int64_value(&[]) != 0 {
-                    let idx =
-                        Vec::<i64>::try_from(neg.nonzero().get(0).to_device(tch::Device::Cpu))
-                            .unwrap_or_default();
-                    let value = z.double_value(&[idx[0], idx[1]]);
-                    return Err(Error::NegativeLabel {
-                        list: idx[0] as usize,
-                        objective: j,
-                        item: idx[1] as usize,
-                        value,
-                    });
-                }
-                let s = z.sum_dim_intlist([1i64].as_slice(), true, z.kind()); // [B, 1]
-                let pos = s.gt(0.0);
-                let t = (&z / s.where_self(&pos, &Tensor::ones_like(&s)))
-                    .where_self(&pos, &Tensor::zeros_like(&z));
-                (
-                    t,
-                    enough.select(1, j as i64).logical_and(&pos.squeeze_dim(1)),
-                )
-            }
-        };
-        let t = t.where_self(&ok.unsqueeze(1), &Tensor::zeros_like(&t));
-        targets.push(t);
-        actives.push(ok);
+    let kind = labels.kind();
+    let mask3 = mask.unsqueeze(1); // [B, 1, n]
+                                   // Labels of real items, 0 on padding (padding may hold anything, NaN included).
+    let z = labels.where_self(&mask3, &Tensor::zeros([], (kind, labels.device())));
+    let l1: Vec<f64> = norms
+        .iter()
+        .map(|k| f64::from(u8::from(*k == LabelNorm::L1)))
+        .collect();
+    let l1f = Tensor::from_slice(&l1)
+        .to_kind(kind)
+        .to_device(labels.device())
+        .view([1, m, 1]);
+    // Validation with one device→host read: the total is finite iff every label is (or the sum
+    // overflowed, which the exact check below sorts out), and the smallest L1 label is ≥ 0.
+    let stats = Tensor::stack(
+        &[
+            z.sum(kind),
+            (&z * &l1f).amin([0i64, 1, 2].as_slice(), false),
+        ],
+        0,
+    );
+    let stats = Vec::<f64>::try_from(stats.to_kind(Kind::Double).to_device(tch::Device::Cpu))
+        .unwrap_or_default();
+    if !stats.first().is_some_and(|v| v.is_finite()) || stats.get(1).is_some_and(|&v| v < 0.0) {
+        check::finite("labels", &z)?;
+        let negative = z.lt(0.0).logical_and(&l1f.gt(0.0));
+        if let Ok(idx) = Vec::<i64>::try_from(negative.nonzero().get(0).to_device(tch::Device::Cpu))
+        {
+            return Err(Error::NegativeLabel {
+                list: idx[0] as usize,
+                objective: idx[1] as usize,
+                item: idx[2] as usize,
+                value: z.double_value(&[idx[0], idx[1], idx[2]]),
+            });
+        }
     }
-    Ok((Tensor::stack(&targets, 1), Tensor::stack(&actives, 1)))
+    let real_count = mask.sum_dim_intlist([1i64].as_slice(), false, Kind::Int64); // [B]
+    let enough = real_count.ge(2).view([b, 1]); // [B, 1]
+    let any_l1 = l1.iter().any(|&x| x > 0.0);
+    let any_softmax = l1.contains(&0.0);
+    let sum = z.sum_dim_intlist([2i64].as_slice(), true, kind); // [B, m, 1]
+                                                                // L1: labels are ≥ 0, so a zero sum means all zeros and 0 / tiny = 0.
+    let t_l1 = any_l1.then(|| &z / sum.clamp_min(f64::from(f32::MIN_POSITIVE)));
+    // Softmax over real items: padding gets a huge negative bias, so its probability is exactly
+    // 0; a list without real items stays finite (it is inactive anyway).
+    let t_softmax = any_softmax.then(|| (&z + pad_bias(mask, kind).unsqueeze(1)).softmax(-1, kind));
+    let positive = sum.squeeze_dim(2).gt(0.0); // [B, m]
+    let l1_obj = l1f.view([1, m]).gt(0.0);
+    let active = enough.logical_and(&positive.logical_or(&l1_obj.logical_not()));
+    let t = match (t_l1, t_softmax) {
+        (Some(a), Some(s)) => &a * &l1f + s * (1.0 - &l1f),
+        (Some(a), None) => a,
+        (None, Some(s)) => s,
+        (None, None) => z, // m = 0, rejected above
+    };
+    let t = t * active.to_kind(kind).unsqueeze(2);
+    Ok((t, active))
+}
+
+/// `[B, n]`: 0 for real items, a huge negative finite number (half the kind's lowest) for padding.
+/// Added to logits before a softmax it gives padding probability exactly 0 — and so exactly zero
+/// gradient — while a list without any real item stays finite instead of turning into NaN.
+pub(crate) fn pad_bias(mask: &Tensor, kind: Kind) -> Tensor {
+    let low = match kind {
+        Kind::Half => -32000.0,
+        Kind::Double => f64::MIN / 2.0,
+        _ => f64::from(f32::MIN) / 2.0,
+    };
+    mask.logical_not().to_kind(kind) * low
 }

@@ -1,7 +1,7 @@
 //! The ListNet-DPO loss vector (paper, eq. 10) and its reductions.
 
 use crate::check::{self, Dims};
-use crate::labels::{normalize_labels, LabelNorm};
+use crate::labels::{normalize_labels, pad_bias, LabelNorm};
 use crate::Result;
 use tch::{Kind, Tensor};
 
@@ -200,27 +200,22 @@ impl ListNetDpo {
 }
 
 /// `log_softmax` over the last dimension restricted to `mask` (`[B, n]`, broadcast over a middle
-/// dimension if `logits` is `[B, m, n]`); padded entries get 0 value and 0 gradient. Rows without
-/// any real item give 0 everywhere.
+/// dimension if `logits` is `[B, m, n]`), by adding [`pad_bias`]: padded items get probability
+/// exactly 0 and exactly zero gradient. Padded entries of the result are huge negative numbers:
+/// multiply them only by targets that are 0 on padding (as [`normalize_labels`] makes them).
 pub(crate) fn masked_log_softmax(logits: &Tensor, mask: &Tensor) -> Tensor {
-    let mask = if logits.dim() == 3 {
-        mask.unsqueeze(1).expand_as(logits)
+    let bias = pad_bias(mask, logits.kind());
+    let bias = if logits.dim() == 3 {
+        bias.unsqueeze(1)
     } else {
-        mask.shallow_clone()
+        bias
     };
-    // Rows without real items: unmask them so the softmax stays finite (they are inactive and
-    // their zero weight kills any gradient).
-    let any = mask.any_dim(-1, true);
-    let eff = mask.logical_or(&any.logical_not());
-    let lp = logits
-        .masked_fill(&eff.logical_not(), f64::NEG_INFINITY)
-        .log_softmax(-1, logits.kind());
-    lp.where_self(&mask, &Tensor::zeros_like(&lp))
+    (logits + bias).log_softmax(-1, logits.kind())
 }
 
+/// Sums and counts of per-list losses that are already 0 for inactive lists.
 pub(crate) fn reduce(per_list: Tensor, active: Tensor, kind: Kind) -> LossParts {
     let a = active.to_kind(kind);
-    let per_list = per_list * &a;
     let sum = per_list.sum_dim_intlist([0i64].as_slice(), false, kind);
     let count = a.sum_dim_intlist([0i64].as_slice(), false, kind);
     LossParts {
