@@ -41,6 +41,10 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A loss-crate check failed (e.g. temperatures of eq. 23).
+    #[cfg(feature = "tch")]
+    #[error(transparent)]
+    Loss(#[from] hyperdpo_losses::Error),
     /// libtorch reported an error.
     #[cfg(feature = "tch")]
     #[error("libtorch: {0}")]

@@ -9,10 +9,13 @@
 //! * [`task`]: input/objective columns (the paper's MSLR preset), query splits, feature
 //!   normalisation fitted on the training split;
 //! * [`synthetic`]: a seeded MSLR-like generator with conflicting auxiliary objectives;
-//! * [`ndcg`]: NDCG@k (section 4.1) with explicit gain, tie and zero-ideal rules.
+//! * [`ndcg`]: NDCG@k (section 4.1) with explicit gain, tie and zero-ideal rules;
+//! * with the `tch` feature (default): [`batch`] (padded tensors, bucketing, list-length caps),
+//!   [`model`] (listwise transformer scorers: base `s_base`, importance-conditioned `s_θ(·, w)`
+//!   (section 3.3), temperature-conditioned `s_θ(·, w, β̄)` (eq. 23), augmentation network
+//!   (Appendix B.2.3)) and [`ndcg_tensor`] (batched NDCG on any device).
 //!
-//! The `tch` feature (default) is reserved for the libtorch parts (batching and scorers, not
-//! built yet); with `default-features = false` the crate is pure Rust.
+//! With `default-features = false` the crate is pure Rust (data, tasks and NDCG).
 //!
 //! ```
 //! use hyperdpo_ltr::ndcg::Ndcg;
@@ -29,9 +32,15 @@
 //! assert!(s.mean > 0.0 && s.mean < 1.0);
 //! ```
 
+#[cfg(feature = "tch")]
+pub mod batch;
 pub mod data;
 mod error;
+#[cfg(feature = "tch")]
+pub mod model;
 pub mod ndcg;
+#[cfg(feature = "tch")]
+pub mod ndcg_tensor;
 pub mod synthetic;
 pub mod task;
 mod util;
