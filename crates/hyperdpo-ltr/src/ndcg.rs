@@ -111,16 +111,46 @@ impl Ndcg {
     /// assert!(avg.list(&[0.0; 2], &[1.0, 0.0]).unwrap() < 1.0);
     /// ```
     pub fn list(&self, scores: &[f64], labels: &[f64]) -> Option<f64> {
-        self.eval(scores, labels).0
+        self.eval(scores, labels, None).0
+    }
+
+    /// NDCG of a ranked list whose ideal DCG comes from a separate set of judgements (as
+    /// trec_eval does: the ideal ranking orders *all* judged documents of the query, retrieved or
+    /// not). `labels` are the retrieved documents' labels (0 for unjudged ones).
+    ///
+    /// ```
+    /// use hyperdpo_ltr::ndcg::Ndcg;
+    /// // one relevant document retrieved at rank 1, another relevant one never retrieved
+    /// let v = Ndcg::at(10).list_with_ideal(&[2.0, 1.0], &[1.0, 0.0], &[1.0, 1.0]).unwrap();
+    /// assert!((v - 1.0 / (1.0 + 1.0 / 3f64.log2())).abs() < 1e-15);
+    /// ```
+    pub fn list_with_ideal(
+        &self,
+        scores: &[f64],
+        labels: &[f64],
+        ideal_labels: &[f64],
+    ) -> Option<f64> {
+        self.eval(scores, labels, Some(ideal_labels)).0
     }
 
     /// The list's NDCG (as [`Ndcg::list`]) and whether its ideal DCG is 0.
-    fn eval(&self, scores: &[f64], labels: &[f64]) -> (Option<f64>, bool) {
+    fn eval(
+        &self,
+        scores: &[f64],
+        labels: &[f64],
+        ideal_labels: Option<&[f64]>,
+    ) -> (Option<f64>, bool) {
         let n = scores.len().min(labels.len());
         let k = if self.k == 0 { n } else { self.k.min(n) };
-        let mut ideal: Vec<f64> = labels[..n].iter().map(|&z| self.gain.of(z)).collect();
+        let source = ideal_labels.unwrap_or(&labels[..n]);
+        let mut ideal: Vec<f64> = source.iter().map(|&z| self.gain.of(z)).collect();
         ideal.sort_unstable_by(|a, b| b.total_cmp(a));
-        let idcg: f64 = ideal[..k]
+        let k_ideal = if self.k == 0 {
+            ideal.len()
+        } else {
+            self.k.min(ideal.len())
+        };
+        let idcg: f64 = ideal[..k_ideal]
             .iter()
             .enumerate()
             .map(|(i, g)| g * discount(i))
@@ -181,7 +211,7 @@ impl Ndcg {
     pub fn mean<'a>(&self, lists: impl IntoIterator<Item = (&'a [f64], &'a [f64])>) -> NdcgSummary {
         let (mut sum, mut count, mut zero) = (0.0, 0, 0);
         for (s, l) in lists {
-            let (v, is_zero) = self.eval(s, l);
+            let (v, is_zero) = self.eval(s, l, None);
             zero += usize::from(is_zero);
             if let Some(v) = v {
                 sum += v;
