@@ -136,10 +136,12 @@ fn read_qrels(path: &str) -> Result<Qrels, String> {
     Ok(q)
 }
 
-/// Run lines per query, in file order: (docno, score).
-fn read_run(path: &str) -> Result<Vec<(String, Vec<(String, f64)>)>, String> {
+/// A run: per query (in order of first appearance) its `(docno, score)` lines in file order.
+type Run = Vec<(String, Vec<(String, f64)>)>;
+
+fn read_run(path: &str) -> Result<Run, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let mut order: Vec<(String, Vec<(String, f64)>)> = Vec::new();
+    let mut order: Run = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for (i, line) in text.lines().enumerate() {
         let f: Vec<&str> = line.split_whitespace().collect();
