@@ -1,5 +1,6 @@
 //! Benchmark data shared by `benches/ltr.rs` and `examples/write_ltr_bench_data.rs` (so that the
 //! Python peers read exactly what we measure).
+#![allow(dead_code)] // each includer uses part of this module
 
 use hyperdpo::ltr::synthetic::SyntheticConfig;
 use std::path::{Path, PathBuf};
