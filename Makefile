@@ -7,7 +7,7 @@ libtorch:
 	@./scripts/libtorch.sh
 
 demo: libtorch
-	cargo run --release --example quickstart
+	cargo run --release --example ltr_pareto
 
 test: libtorch
 	cargo test --workspace

@@ -8,16 +8,17 @@
 //!
 //! | column | meaning | generated as |
 //! |---|---|---|
-//! | label | relevance 0–4 | thresholds on `r` (≈ 50 % 0, 30 % 1, 13 % 2, 5 % 3, 2 % 4) |
+//! | label | relevance 0–4 | thresholds on `r + 0.8ε` (mostly 0 and 1) |
 //! | 132 | quality score | `round(clip(50 + 15u + 5ε, 0, 255))` |
 //! | 133 | quality score 2 (badness) | `round(clip(30 − 10u + 5ε, 0, 255))` |
 //! | 134 | query-URL click count | `floor(exp(0.3 + 1.3p + 0.5r + 0.5ε)) − 1`, ≥ 0, heavy-tailed, many 0 |
-//! | 135 | URL click count | `floor(exp(2 + 1.5p + 0.6ε))` |
+//! | 135 | URL click count | `floor(exp(1 + 1.5u + 0.6ε))` (site reputation: driven by quality) |
 //! | 136 | URL dwell time | `exp(3 + 0.8t + 0.3r + 0.4ε)` |
 //!
 //! `conflict ∈ [0, 1]` makes popularity and quality anti-correlated (`corr(p, u) = −conflict`),
-//! so ranking by clicks and ranking by quality disagree more as it grows; each objective is only
-//! partly predictable from the inputs (the inputs see the latents through noise).
+//! so objectives driven by popularity (134: query-URL clicks) and by quality (132, 133, 135)
+//! disagree more as it grows; each objective is only partly predictable from the inputs (the
+//! inputs see the latents through noise).
 
 use crate::data::LtrData;
 use crate::task::{Columns, MoftData};
@@ -145,11 +146,11 @@ impl SyntheticConfig {
                 let badness = (30.0 - 10.0 * u + 5.0 * e()).clamp(0.0, 255.0).round();
                 let qu_clicks =
                     ((0.3 + 1.3 * p + 0.5 * r + 0.5 * e()).exp().floor() - 1.0).max(0.0);
-                let url_clicks = (2.0 + 1.5 * p + 0.6 * e()).exp().floor();
+                let url_clicks = (1.0 + 1.5 * u + 0.6 * e()).exp().floor();
                 let dwell = (3.0 + 0.8 * t + 0.3 * r + 0.4 * e()).exp();
                 data.features
                     .extend([quality, badness, qu_clicks, url_clicks, dwell].map(|v| v as f32));
-                let z = r + 0.3 * e();
+                let z = r + 0.8 * e();
                 let label = [0.3, 1.2, 1.9, 2.5].iter().filter(|&&th| z > th).count();
                 data.labels.push(label as f32);
             }
