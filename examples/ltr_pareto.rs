@@ -26,6 +26,7 @@ use hyperdpo::train::methods::{
 };
 use hyperdpo::train::report::{Report, TemperatureSweep};
 use hyperdpo::train::task::{LtrTask, Split};
+use hyperdpo::train::trainer::Checkpointing;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -80,6 +81,12 @@ struct Args {
     /// Hide progress bars.
     #[arg(long)]
     no_progress: bool,
+    /// Write HyperDPO checkpoints (every epoch, atomically) into this directory.
+    #[arg(long)]
+    checkpoint_dir: Option<PathBuf>,
+    /// Resume HyperDPO from the checkpoint in --checkpoint-dir (same config required).
+    #[arg(long, requires = "checkpoint_dir")]
+    resume: bool,
 }
 
 fn budget(full: bool) -> TrainConfig {
@@ -297,7 +304,12 @@ fn run(args: Args) -> Result<(), String> {
     } else {
         let want = |name: &str| args.methods.iter().any(|m| m == name);
         if want("hyperdpo") {
-            let (r, model) = hyperdpo(&task, dim, &config, None).map_err(|e| e.to_string())?;
+            let ck = args.checkpoint_dir.as_ref().map(|d| Checkpointing {
+                dir: d.clone(),
+                resume: args.resume,
+            });
+            let (r, model) =
+                hyperdpo(&task, dim, &config, ck.as_ref()).map_err(|e| e.to_string())?;
             // post-training temperature control: fronts at c·β (eq. 15) or any β (TCOS)
             let beta = config.beta.resolve(m, "beta").map_err(|e| e.to_string())?;
             for c in [0.5, 1.0, 2.0, 4.0] {
