@@ -6,11 +6,16 @@
 //!   checkpoints (Conv1D layout, tied embeddings), takes input embeddings so that prefixes can
 //!   be prepended, and has LoRA adapters ([`gpt2::Lora`]) for the baselines.
 //!
-//! Still to come (issue #7): Hyper Prompt Tuning itself (w → `A(w)·B(w)` mask ⊙ trainable prefix),
-//! plain prompt tuning, the tokenizers, preference data, sequence log-probabilities, the LLM task
-//! in the trainer and the `llm_alignment` example.
+//! * [`prompt`]: Hyper Prompt Tuning (w → `A(w)·B(w)` mask ⊙ trainable prefix, Figure 3) and
+//!   plain prompt tuning;
+//! * [`sequence`]: batched `log p(response | prompt [, prefix])` for DPO (eq. 4).
+//!
+//! Still to come (issue #7): the tokenizers, preference data, the LLM task in the trainer,
+//! generation and the `llm_alignment` example.
 
 mod error;
 pub mod gpt2;
+pub mod prompt;
+pub mod sequence;
 
 pub use error::{Error, Result};
