@@ -24,6 +24,7 @@ use hyperdpo::train::config::{Parametrization, PerObjective, TrainConfig};
 use hyperdpo::train::methods::{
     dpo_ls, hyperdpo, mo_dpo, single_objective_models, soup, MethodResult,
 };
+use hyperdpo::train::policy::RankerFactory;
 use hyperdpo::train::report::{Report, TemperatureSweep};
 use hyperdpo::train::task::{LtrTask, Split};
 use hyperdpo::train::trainer::Checkpointing;
@@ -263,6 +264,13 @@ fn run(args: Args) -> Result<(), String> {
     );
     let task = LtrTask::new(train, valid, test, &config).map_err(|e| e.to_string())?;
     let dim = task.input_dim();
+    let factory = RankerFactory {
+        input_dim: dim,
+        m,
+        net: config.model.clone(),
+        parametrization: config.parametrization,
+        device: config.device().map_err(|e| e.to_string())?,
+    };
     let base = task.evaluate_base(Split::Test).map_err(|e| e.to_string())?;
     println!(
         "base model: main NDCG@{k} {:.4}, aux NDCG@{k} {:?} ({:.1} s, {} parameters)",
@@ -297,7 +305,16 @@ fn run(args: Args) -> Result<(), String> {
                 }
                 k => return Err(format!("--sweep: unknown key `{k}` (alpha or depth)")),
             };
-            let (mut r, _) = hyperdpo(&task, dim, &c, None).map_err(|e| e.to_string())?;
+            let (mut r, _) = hyperdpo(
+                &task,
+                &RankerFactory {
+                    net: c.model.clone(),
+                    ..factory.clone()
+                },
+                &c,
+                None,
+            )
+            .map_err(|e| e.to_string())?;
             r.method = label;
             methods.push(r);
         }
@@ -309,7 +326,7 @@ fn run(args: Args) -> Result<(), String> {
                 resume: args.resume,
             });
             let (r, model) =
-                hyperdpo(&task, dim, &config, ck.as_ref()).map_err(|e| e.to_string())?;
+                hyperdpo(&task, &factory, &config, ck.as_ref()).map_err(|e| e.to_string())?;
             // post-training temperature control: fronts at c·β (eq. 15) or any β (TCOS)
             let beta = config.beta.resolve(m, "beta").map_err(|e| e.to_string())?;
             for c in [0.5, 1.0, 2.0, 4.0] {
@@ -330,18 +347,20 @@ fn run(args: Args) -> Result<(), String> {
             methods.push(r);
         }
         if want("dpo-ls") {
-            methods.push(dpo_ls(&task, dim, &config).map_err(|e| e.to_string())?);
+            methods.push(dpo_ls(&task, &factory, &config).map_err(|e| e.to_string())?);
         }
         if want("soup") || want("mo-dpo") {
             let (singles, jobs) =
-                single_objective_models(&task, dim, &config).map_err(|e| e.to_string())?;
+                single_objective_models(&task, &factory, &config).map_err(|e| e.to_string())?;
             if want("soup") {
-                methods
-                    .push(soup(&task, dim, &config, &singles, &jobs).map_err(|e| e.to_string())?);
+                methods.push(
+                    soup(&task, &factory, &config, &singles, &jobs).map_err(|e| e.to_string())?,
+                );
             }
             if want("mo-dpo") {
-                methods
-                    .push(mo_dpo(&task, dim, &config, &singles, &jobs).map_err(|e| e.to_string())?);
+                methods.push(
+                    mo_dpo(&task, &factory, &config, &singles, &jobs).map_err(|e| e.to_string())?,
+                );
             }
         }
     }

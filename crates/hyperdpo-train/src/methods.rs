@@ -2,12 +2,12 @@
 //! evaluation weights, with its hypervolume, main-objective score, training time and size.
 
 use crate::config::TrainConfig;
-use crate::policy::{Cond, Conditioning, Policy};
+use crate::policy::{Cond, Conditioning, PolicyFactory, Scorer};
 use crate::task::{Evaluation, Split, Task};
 use crate::trainer::{train, Checkpointing, Objective, TrainReport};
 use crate::{Error, Result};
+use hyperdpo_moo::hypervolume;
 use hyperdpo_moo::simplex::{evaluation_weights, unit_vectors};
-use hyperdpo_moo::{hypervolume, Sense};
 use tch::Tensor;
 
 /// One method's result (one row of the paper's Table 1).
@@ -39,13 +39,13 @@ pub struct MethodResult {
 
 impl MethodResult {
     fn new(
+        task: &dyn Task,
         method: &str,
         weights: Vec<Vec<f64>>,
         evals: Vec<Evaluation>,
         jobs: Vec<TrainReport>,
         parameters: usize,
     ) -> Result<Self> {
-        let m = weights.first().map_or(0, Vec::len);
         let front: Vec<Vec<f64>> = evals.iter().map(|e| e.aux.clone()).collect();
         let main: Vec<f64> = evals.iter().map(|e| e.main).collect();
         let k = main.len().max(1) as f64;
@@ -53,7 +53,7 @@ impl MethodResult {
         let main_std = (main.iter().map(|v| (v - main_mean).powi(2)).sum::<f64>() / k).sqrt();
         Ok(MethodResult {
             method: method.into(),
-            hv: hypervolume(&front[..], &vec![0.0; m], Sense::Maximize)?,
+            hv: hypervolume(&front[..], &task.hv_reference(), task.sense())?,
             weights,
             front,
             main,
@@ -81,12 +81,12 @@ fn eval_weights(task: &dyn Task, config: &TrainConfig) -> Result<Vec<Vec<f64>>> 
 /// Task or policy errors.
 pub fn evaluate_at(
     task: &dyn Task,
-    policy: &Policy,
+    policy: &dyn Scorer,
     w: &[f64],
     beta: Option<&[f64]>,
     split: Split,
 ) -> Result<Evaluation> {
-    let cond = match policy.conditioning {
+    let cond = match policy.conditioning() {
         Conditioning::None => Cond::None,
         _ => Cond::Shared { w, beta },
     };
@@ -97,12 +97,20 @@ pub fn evaluate_at(
 
 /// The trained one-shot model with its training temperatures, answering any `w` and — through
 /// eq. 15 (Algorithm 1) or directly (Algorithm 2) — other temperatures.
-#[derive(Debug)]
 pub struct HyperModel {
     /// The policy.
-    pub policy: Policy,
+    pub policy: Box<dyn Scorer>,
     /// Temperatures it was trained at (Algorithm 1).
     pub beta: Vec<f64>,
+}
+
+impl std::fmt::Debug for HyperModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HyperModel")
+            .field("beta", &self.beta)
+            .field("conditioning", &self.policy.conditioning())
+            .finish()
+    }
 }
 
 impl HyperModel {
@@ -121,7 +129,7 @@ impl HyperModel {
         w: &[f64],
         beta: &[f64],
     ) -> Result<Tensor> {
-        match self.policy.conditioning {
+        match self.policy.conditioning() {
             Conditioning::WeightsAndTemperature => self.policy.scores(
                 inputs,
                 mask,
@@ -200,7 +208,7 @@ impl HyperModel {
 /// Training or evaluation errors.
 pub fn hyperdpo(
     task: &dyn Task,
-    input_dim: usize,
+    factory: &dyn PolicyFactory,
     config: &TrainConfig,
     checkpoint: Option<&Checkpointing>,
 ) -> Result<(MethodResult, HyperModel)> {
@@ -210,18 +218,10 @@ pub fn hyperdpo(
     } else {
         Conditioning::Weights
     };
-    let mut policy = Policy::new(
-        input_dim,
-        m,
-        conditioning,
-        &config.model,
-        config.parametrization,
-        task.device(),
-        config.seed ^ 0x4859,
-    )?;
+    let policy = factory.create(conditioning, config.seed ^ 0x4859)?;
     let job = train(
         task,
-        &mut policy,
+        policy.as_ref(),
         &Objective::Icos,
         config,
         config.epochs,
@@ -233,52 +233,47 @@ pub fn hyperdpo(
     let tb = config.temperature_conditioned.then_some(&beta[..]);
     let evals = weights
         .iter()
-        .map(|w| evaluate_at(task, &policy, w, tb, Split::Test))
+        .map(|w| evaluate_at(task, policy.as_ref(), w, tb, Split::Test))
         .collect::<Result<Vec<_>>>()?;
     let name = if config.temperature_conditioned {
         "HyperDPO (TCOS)"
     } else {
         "HyperDPO"
     };
-    let result = MethodResult::new(name, weights, evals, vec![job], policy.parameters())?;
+    let result = MethodResult::new(task, name, weights, evals, vec![job], policy.parameters())?;
     Ok((result, HyperModel { policy, beta }))
-}
-
-fn baseline(task: &dyn Task, input_dim: usize, config: &TrainConfig, seed: u64) -> Result<Policy> {
-    Policy::new(
-        input_dim,
-        task.m(),
-        Conditioning::None,
-        &config.model,
-        config.parametrization,
-        task.device(),
-        seed,
-    )
 }
 
 /// DPO-LS: one weighted-sum model per evaluation weight.
 ///
 /// # Errors
 /// Training or evaluation errors.
-pub fn dpo_ls(task: &dyn Task, input_dim: usize, config: &TrainConfig) -> Result<MethodResult> {
+pub fn dpo_ls(
+    task: &dyn Task,
+    factory: &dyn PolicyFactory,
+    config: &TrainConfig,
+) -> Result<MethodResult> {
     let weights = eval_weights(task, config)?;
     let (mut evals, mut jobs, mut params) = (Vec::new(), Vec::new(), 0);
     for (i, w) in weights.iter().enumerate() {
-        let mut p = baseline(task, input_dim, config, config.seed ^ (0x1500 + i as u64))?;
+        let p = factory.create(Conditioning::None, config.seed ^ (0x1500 + i as u64))?;
         jobs.push(train(
             task,
-            &mut p,
+            p.as_ref(),
             &Objective::Weighted(w.clone()),
             config,
             config.baseline_epochs,
             &format!("dpo-ls-{i}"),
             None,
         )?);
-        evals.push(evaluate_at(task, &p, w, None, Split::Test)?);
+        evals.push(evaluate_at(task, p.as_ref(), w, None, Split::Test)?);
         params += p.parameters();
     }
-    MethodResult::new("DPO-LS", weights, evals, jobs, params)
+    MethodResult::new(task, "DPO-LS", weights, evals, jobs, params)
 }
+
+/// Trained models and the reports of their training jobs.
+pub type TrainedModels = (Vec<Box<dyn Scorer>>, Vec<TrainReport>);
 
 /// The `m` single-objective DPO models shared by DPO Soup and MO-DPO, with their jobs.
 ///
@@ -286,16 +281,16 @@ pub fn dpo_ls(task: &dyn Task, input_dim: usize, config: &TrainConfig) -> Result
 /// Training errors.
 pub fn single_objective_models(
     task: &dyn Task,
-    input_dim: usize,
+    factory: &dyn PolicyFactory,
     config: &TrainConfig,
-) -> Result<(Vec<Policy>, Vec<TrainReport>)> {
+) -> Result<TrainedModels> {
     let mut models = Vec::new();
     let mut jobs = Vec::new();
     for (j, e) in unit_vectors(task.m()).into_iter().enumerate() {
-        let mut p = baseline(task, input_dim, config, config.seed ^ (0x5000 + j as u64))?;
+        let p = factory.create(Conditioning::None, config.seed ^ (0x5000 + j as u64))?;
         jobs.push(train(
             task,
-            &mut p,
+            p.as_ref(),
             &Objective::Weighted(e),
             config,
             config.baseline_epochs,
@@ -312,16 +307,16 @@ pub fn single_objective_models(
 ///
 /// # Errors
 /// [`Error::Config`] when the members and `target` differ in variables or shapes.
-pub fn average_parameters(members: &[Policy], w: &[f64], target: &mut Policy) -> Result<()> {
+pub fn average_parameters(members: &[&dyn Scorer], w: &[f64], target: &dyn Scorer) -> Result<()> {
     if members.len() != w.len() || members.is_empty() {
         return Err(Error::config(
             "soup",
             format!("{} models for {} weights", members.len(), w.len()),
         ));
     }
-    let member_vars: Vec<_> = members.iter().map(|p| p.vs.variables()).collect();
+    let member_vars: Vec<_> = members.iter().map(|p| p.var_store().variables()).collect();
     tch::no_grad(|| {
-        for (name, mut var) in target.vs.variables() {
+        for (name, mut var) in target.var_store().variables() {
             let mut acc = Tensor::zeros_like(&var);
             for (vars, &wj) in member_vars.iter().zip(w) {
                 let Some(v) = vars.get(&name).filter(|v| v.size() == var.size()) else {
@@ -344,20 +339,28 @@ pub fn average_parameters(members: &[Policy], w: &[f64], target: &mut Policy) ->
 /// Training or evaluation errors.
 pub fn soup(
     task: &dyn Task,
-    input_dim: usize,
+    factory: &dyn PolicyFactory,
     config: &TrainConfig,
-    singles: &[Policy],
+    singles: &[Box<dyn Scorer>],
     single_jobs: &[TrainReport],
 ) -> Result<MethodResult> {
     let weights = eval_weights(task, config)?;
-    let mut soup = baseline(task, input_dim, config, config.seed)?;
+    let soup = factory.create(Conditioning::None, config.seed)?;
+    let members: Vec<&dyn Scorer> = singles.iter().map(|p| p.as_ref()).collect();
     let mut evals = Vec::new();
     for w in &weights {
-        average_parameters(singles, w, &mut soup)?;
-        evals.push(evaluate_at(task, &soup, w, None, Split::Test)?);
+        average_parameters(&members, w, soup.as_ref())?;
+        evals.push(evaluate_at(task, soup.as_ref(), w, None, Split::Test)?);
     }
-    let params = singles.iter().map(Policy::parameters).sum();
-    MethodResult::new("DPO Soup", weights, evals, single_jobs.to_vec(), params)
+    let params = singles.iter().map(|p| p.parameters()).sum();
+    MethodResult::new(
+        task,
+        "DPO Soup",
+        weights,
+        evals,
+        single_jobs.to_vec(),
+        params,
+    )
 }
 
 /// MO-DPO: the `m` single-objective models, then one model per evaluation weight trained with
@@ -367,33 +370,33 @@ pub fn soup(
 /// Training or evaluation errors.
 pub fn mo_dpo(
     task: &dyn Task,
-    input_dim: usize,
+    factory: &dyn PolicyFactory,
     config: &TrainConfig,
-    singles: &[Policy],
+    singles: &[Box<dyn Scorer>],
     single_jobs: &[TrainReport],
 ) -> Result<MethodResult> {
     let weights = eval_weights(task, config)?;
     let mut jobs = single_jobs.to_vec();
-    let mut params: usize = singles.iter().map(Policy::parameters).sum();
+    let mut params: usize = singles.iter().map(|p| p.parameters()).sum();
     let mut evals = Vec::new();
     for (i, w) in weights.iter().enumerate() {
-        let margins: Vec<Option<&Policy>> = singles.iter().map(Some).collect();
-        let mut p = baseline(task, input_dim, config, config.seed ^ (0x3D00 + i as u64))?;
+        let margins: Vec<Option<&dyn Scorer>> = singles.iter().map(|p| Some(p.as_ref())).collect();
+        let p = factory.create(Conditioning::None, config.seed ^ (0x3D00 + i as u64))?;
         let obj = Objective::MoDpo {
             w: w.clone(),
             margins,
         };
         jobs.push(train(
             task,
-            &mut p,
+            p.as_ref(),
             &obj,
             config,
             config.baseline_epochs,
             &format!("mo-dpo-{i}"),
             None,
         )?);
-        evals.push(evaluate_at(task, &p, w, None, Split::Test)?);
+        evals.push(evaluate_at(task, p.as_ref(), w, None, Split::Test)?);
         params += p.parameters();
     }
-    MethodResult::new("MO-DPO", weights, evals, jobs, params)
+    MethodResult::new(task, "MO-DPO", weights, evals, jobs, params)
 }

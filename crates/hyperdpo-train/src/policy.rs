@@ -34,7 +34,71 @@ pub enum Cond<'a> {
     PerList(&'a Tensor),
 }
 
-/// A trainable policy. Its variables live in [`Policy::vs`].
+/// What the trainer needs from a policy: scores of a batch under a condition, and its
+/// variables (trained, checkpointed, averaged). Implemented by the ranking [`Policy`] and by the
+/// language-model policies of [`crate::llm`].
+pub trait Scorer {
+    /// Scores `[B, n]` of a batch at a condition; `base` `[B, n]` are the base/reference scores.
+    ///
+    /// # Errors
+    /// A condition that does not fit the policy; shape errors.
+    fn scores(
+        &self,
+        inputs: &Tensor,
+        mask: &Tensor,
+        base: &Tensor,
+        cond: Cond<'_>,
+        train: bool,
+    ) -> Result<Tensor>;
+    /// The trainable variables.
+    fn var_store(&self) -> &nn::VarStore;
+    /// What the policy is conditioned on.
+    fn conditioning(&self) -> Conditioning;
+    /// Trainable parameters.
+    fn parameters(&self) -> usize {
+        parameter_count(self.var_store())
+    }
+}
+
+/// Creates fresh policies of one architecture for a task (one per training job).
+pub trait PolicyFactory {
+    /// A new policy with the given conditioning, initialised from `seed`.
+    ///
+    /// # Errors
+    /// Invalid sizes.
+    fn create(&self, conditioning: Conditioning, seed: u64) -> Result<Box<dyn Scorer>>;
+}
+
+/// Builds ranking [`Policy`]s (transformer scorers over item features).
+#[derive(Debug, Clone)]
+pub struct RankerFactory {
+    /// Features per item.
+    pub input_dim: usize,
+    /// Objectives.
+    pub m: usize,
+    /// Network sizes.
+    pub net: NetConfig,
+    /// Scratch or augmentation network.
+    pub parametrization: Parametrization,
+    /// Device.
+    pub device: Device,
+}
+
+impl PolicyFactory for RankerFactory {
+    fn create(&self, conditioning: Conditioning, seed: u64) -> Result<Box<dyn Scorer>> {
+        Ok(Box::new(Policy::new(
+            self.input_dim,
+            self.m,
+            conditioning,
+            &self.net,
+            self.parametrization,
+            self.device,
+            seed,
+        )?))
+    }
+}
+
+/// A trainable ranking policy. Its variables live in [`Policy::vs`].
 pub struct Policy {
     /// The variables (trainable).
     pub vs: nn::VarStore,
@@ -65,6 +129,7 @@ impl Policy {
     /// use hyperdpo_train::config::{NetConfig, Parametrization};
     /// use hyperdpo_train::policy::{Conditioning, Policy};
     /// let p = Policy::new(5, 2, Conditioning::Weights, &NetConfig::default(), Parametrization::Scratch, tch::Device::Cpu, 0).unwrap();
+    /// use hyperdpo_train::policy::Scorer;
     /// assert!(p.parameters() > 0);
     /// ```
     ///
@@ -102,22 +167,23 @@ impl Policy {
         })
     }
 
-    /// Trainable parameters.
-    pub fn parameters(&self) -> usize {
-        parameter_count(&self.vs)
-    }
-
     /// Number of objectives.
     pub fn m(&self) -> usize {
         self.m
     }
+}
 
-    /// Scores `[B, n]` of a batch at a condition. `base` `[B, n]` are the base model's scores
-    /// (used by the augmentation parametrisation and by eq. 23).
-    ///
-    /// # Errors
-    /// A condition that does not match the policy's [`Conditioning`]; shape errors.
-    pub fn scores(
+impl Scorer for Policy {
+    fn var_store(&self) -> &nn::VarStore {
+        &self.vs
+    }
+
+    fn conditioning(&self) -> Conditioning {
+        self.conditioning
+    }
+
+    /// Scores at a condition; `base` is used by the augmentation parametrisation and eq. 23.
+    fn scores(
         &self,
         inputs: &Tensor,
         mask: &Tensor,

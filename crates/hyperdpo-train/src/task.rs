@@ -65,6 +65,14 @@ pub trait Task {
     fn evaluate(&self, split: Split, score: &mut ScoreFn<'_>) -> Result<Evaluation>;
     /// Device of the task's tensors.
     fn device(&self) -> Device;
+    /// Whether the auxiliary scores are maximised (LTR: NDCG) or minimised (LLM: errors).
+    fn sense(&self) -> hyperdpo_moo::Sense {
+        hyperdpo_moo::Sense::Maximize
+    }
+    /// Reference point of the hypervolume (the paper: 0 for NDCG, 1.1 for cross-entropy errors).
+    fn hv_reference(&self) -> Vec<f64> {
+        vec![0.0; self.m()]
+    }
 }
 
 /// The learning-to-rank task of section 4.1 on a [`MoftData`] split into train/validation/test,

@@ -3,12 +3,12 @@
 
 use crate::config::TrainConfig;
 use crate::optim::{lr_at, Adam};
-use crate::policy::{Cond, Policy};
+use crate::policy::{Cond, Scorer};
 use crate::task::{ListBatch, Split, Task};
 use crate::{Error, Result};
 use hyperdpo_losses::{icos, ListNetDpo, Lists, MarginScale, MoDpo, Weights};
+use hyperdpo_moo::hypervolume;
 use hyperdpo_moo::simplex::{evaluation_weights, DirichletSampler};
-use hyperdpo_moo::{hypervolume, Sense};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::collections::HashMap;
@@ -27,7 +27,7 @@ pub enum Objective<'a> {
         /// The weight vector.
         w: Vec<f64>,
         /// Single-objective policies `s_{e_l}` (`None` where not needed).
-        margins: Vec<Option<&'a Policy>>,
+        margins: Vec<Option<&'a dyn Scorer>>,
     },
 }
 
@@ -66,7 +66,7 @@ pub struct TrainReport {
 /// checkpoint, written at the end of the previous epoch, is kept); loss, task and I/O errors.
 pub fn train(
     task: &dyn Task,
-    policy: &mut Policy,
+    policy: &dyn Scorer,
     objective: &Objective<'_>,
     config: &TrainConfig,
     epochs: usize,
@@ -79,7 +79,7 @@ pub fn train(
     let norms = config.norms.resolve(m, "norms")?;
     let alpha = config.icos.alpha.resolve(m, "icos.alpha")?;
     let listnet = ListNetDpo::new(beta.clone(), norms.clone())?;
-    let mut opt = Adam::new(&policy.vs, config.optim.weight_decay);
+    let mut opt = Adam::new(policy.var_store(), config.optim.weight_decay);
     let job_seed = config.seed ^ fnv(label);
     let mut report = TrainReport {
         epochs: 0,
@@ -170,7 +170,7 @@ pub fn train(
 #[allow(clippy::too_many_arguments)]
 fn step_loss(
     task: &dyn Task,
-    policy: &Policy,
+    policy: &dyn Scorer,
     objective: &Objective<'_>,
     config: &TrainConfig,
     listnet: &ListNetDpo,
@@ -298,7 +298,7 @@ fn step_loss(
 
 /// Hypervolume (maximisation, reference 0) of the policy's front over the `K` evaluation weights
 /// on the validation split.
-fn validation_hv(task: &dyn Task, policy: &Policy, config: &TrainConfig) -> Result<f64> {
+fn validation_hv(task: &dyn Task, policy: &dyn Scorer, config: &TrainConfig) -> Result<f64> {
     let m = task.m();
     let beta = config.beta.resolve(m, "beta")?;
     let mut front = Vec::new();
@@ -318,21 +318,21 @@ fn validation_hv(task: &dyn Task, policy: &Policy, config: &TrainConfig) -> Resu
         })?;
         front.push(e.aux);
     }
-    Ok(hypervolume(&front[..], &vec![0.0; m], Sense::Maximize)?)
+    Ok(hypervolume(&front[..], &task.hv_reference(), task.sense())?)
 }
 
-fn snapshot(policy: &Policy) -> HashMap<String, Tensor> {
+fn snapshot(policy: &dyn Scorer) -> HashMap<String, Tensor> {
     policy
-        .vs
+        .var_store()
         .variables()
         .into_iter()
         .map(|(k, v)| (k, v.detach().copy()))
         .collect()
 }
 
-fn restore(policy: &mut Policy, vars: &HashMap<String, Tensor>) {
+fn restore(policy: &dyn Scorer, vars: &HashMap<String, Tensor>) {
     tch::no_grad(|| {
-        for (k, mut v) in policy.vs.variables() {
+        for (k, mut v) in policy.var_store().variables() {
             if let Some(src) = vars.get(&k) {
                 v.copy_(src);
             }
@@ -378,14 +378,14 @@ fn save_checkpoint(
     dir: &Path,
     label: &str,
     config: &TrainConfig,
-    policy: &Policy,
+    policy: &dyn Scorer,
     opt: &Adam,
     report: &TrainReport,
 ) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let (tensors, meta) = paths(dir, label);
     let mut named: Vec<(String, Tensor)> = policy
-        .vs
+        .var_store()
         .variables()
         .into_iter()
         .map(|(k, v)| (format!("var.{k}"), v))
@@ -406,7 +406,7 @@ fn load_checkpoint(
     dir: &Path,
     label: &str,
     config: &TrainConfig,
-    policy: &mut Policy,
+    policy: &dyn Scorer,
     opt: &mut Adam,
 ) -> Result<Option<TrainReport>> {
     let (tensors, meta) = paths(dir, label);
@@ -425,7 +425,7 @@ fn load_checkpoint(
         ));
     }
     let saved: HashMap<String, Tensor> = Tensor::read_safetensors(&tensors)?.into_iter().collect();
-    let vars = policy.vs.variables();
+    let vars = policy.var_store().variables();
     for (k, v) in &vars {
         match saved.get(&format!("var.{k}")) {
             Some(t) if t.size() == v.size() => {}

@@ -6,7 +6,7 @@ use hyperdpo_ltr::synthetic::SyntheticConfig;
 use hyperdpo_ltr::task::{FeatureNorm, MoftData};
 use hyperdpo_train::config::{NetConfig, Parametrization, PerObjective, TrainConfig};
 use hyperdpo_train::methods::{average_parameters, evaluate_at, hyperdpo};
-use hyperdpo_train::policy::{Cond, Conditioning, Policy};
+use hyperdpo_train::policy::{Cond, Conditioning, Policy, RankerFactory, Scorer};
 use hyperdpo_train::task::{Evaluation, ListBatch, LtrTask, ScoreFn, Split, Task};
 use hyperdpo_train::trainer::{train, Checkpointing, Objective};
 use hyperdpo_train::Error;
@@ -86,17 +86,8 @@ fn new_policy(cond: Conditioning, seed: u64) -> Policy {
 #[test]
 fn icos_loss_decreases_and_front_follows_w() {
     let t = task();
-    let mut p = new_policy(Conditioning::Weights, 1);
-    let rep = train(
-        t,
-        &mut p,
-        &Objective::Icos,
-        &config(),
-        40,
-        "icos-test",
-        None,
-    )
-    .unwrap();
+    let p = new_policy(Conditioning::Weights, 1);
+    let rep = train(t, &p, &Objective::Icos, &config(), 40, "icos-test", None).unwrap();
     assert_eq!(rep.epochs, 40);
     let (first, last) = (rep.epoch_losses[0], *rep.epoch_losses.last().unwrap());
     assert!(last < first * 0.97, "ICOS loss {first} -> {last}");
@@ -122,11 +113,18 @@ fn eq15_control_matches_a_model_trained_at_c_beta() {
     let t = task();
     let mut cfg = config();
     cfg.epochs = 14;
-    let (_, model) = hyperdpo(t, t.input_dim(), &cfg, None).unwrap();
+    let factory = RankerFactory {
+        input_dim: t.input_dim(),
+        m: 2,
+        net: cfg.model.clone(),
+        parametrization: Parametrization::Scratch,
+        device: Device::Cpu,
+    };
+    let (_, model) = hyperdpo(t, &factory, &cfg, None).unwrap();
     let c = 2.0;
     let mut cfg_c = cfg.clone();
     cfg_c.beta = PerObjective::All(c);
-    let (_, model_c) = hyperdpo(t, t.input_dim(), &cfg_c, None).unwrap();
+    let (_, model_c) = hyperdpo(t, &factory, &cfg_c, None).unwrap();
     let weights = vec![vec![1.0, 0.0], vec![0.5, 0.5], vec![0.0, 1.0]];
     let controlled = model.front(t, &weights, &[c, c]).unwrap();
     let trained = model_c.front(t, &weights, &[c, c]).unwrap();
@@ -170,9 +168,9 @@ fn soup_parameter_averaging_is_exact() {
         new_policy(Conditioning::None, 10),
         new_policy(Conditioning::None, 11),
     );
-    let mut soup = new_policy(Conditioning::None, 12);
+    let soup = new_policy(Conditioning::None, 12);
     let w = [0.3, 0.7];
-    average_parameters(&[a, b], &w, &mut soup).unwrap();
+    average_parameters(&[&a, &b], &w, &soup).unwrap();
     let (a, b) = (
         new_policy(Conditioning::None, 10),
         new_policy(Conditioning::None, 11),
@@ -183,8 +181,8 @@ fn soup_parameter_averaging_is_exact() {
         assert!(bool::try_from(v.eq_tensor(&want).all()).unwrap(), "{name}");
     }
     // w = e_1 reproduces the first model's scores exactly
-    let mut one = new_policy(Conditioning::None, 13);
-    average_parameters(&[a, b], &[1.0, 0.0], &mut one).unwrap();
+    let one = new_policy(Conditioning::None, 13);
+    average_parameters(&[&a, &b], &[1.0, 0.0], &one).unwrap();
     let a = new_policy(Conditioning::None, 10);
     let x = Tensor::randn(
         [2, 5, task().input_dim() as i64],
@@ -250,14 +248,14 @@ fn resumed_run_equals_uninterrupted_run() {
     let cfg = config();
     let epochs = 4;
     let full_dir = tmpdir("full");
-    let mut full = new_policy(Conditioning::Weights, 20);
+    let full = new_policy(Conditioning::Weights, 20);
     let ck_full = Checkpointing {
         dir: full_dir.clone(),
         resume: false,
     };
     let rep_full = train(
         t,
-        &mut full,
+        &full,
         &Objective::Icos,
         &cfg,
         epochs,
@@ -271,7 +269,7 @@ fn resumed_run_equals_uninterrupted_run() {
         dir: dir.clone(),
         resume: true,
     };
-    let mut crashed = new_policy(Conditioning::Weights, 20);
+    let crashed = new_policy(Conditioning::Weights, 20);
     let faulty = Faulty {
         inner: t,
         epoch: 2,
@@ -279,7 +277,7 @@ fn resumed_run_equals_uninterrupted_run() {
     };
     assert!(train(
         &faulty,
-        &mut crashed,
+        &crashed,
         &Objective::Icos,
         &cfg,
         epochs,
@@ -288,10 +286,10 @@ fn resumed_run_equals_uninterrupted_run() {
     )
     .is_err());
     // a fresh process: new policy (different init), resume from the epoch-2 checkpoint
-    let mut resumed = new_policy(Conditioning::Weights, 99);
+    let resumed = new_policy(Conditioning::Weights, 99);
     let rep = train(
         t,
-        &mut resumed,
+        &resumed,
         &Objective::Icos,
         &cfg,
         epochs,
@@ -313,7 +311,7 @@ fn resumed_run_equals_uninterrupted_run() {
     other.icos.lambda = 0.5;
     let e = train(
         t,
-        &mut new_policy(Conditioning::Weights, 1),
+        &new_policy(Conditioning::Weights, 1),
         &Objective::Icos,
         &other,
         epochs,
@@ -334,7 +332,7 @@ fn nan_loss_stops_the_run_and_keeps_the_last_checkpoint() {
         dir: dir.clone(),
         resume: false,
     };
-    let mut p = new_policy(Conditioning::Weights, 30);
+    let p = new_policy(Conditioning::Weights, 30);
     let faulty = Faulty {
         inner: t,
         epoch: 1,
@@ -342,7 +340,7 @@ fn nan_loss_stops_the_run_and_keeps_the_last_checkpoint() {
     };
     let e = train(
         &faulty,
-        &mut p,
+        &p,
         &Objective::Icos,
         &config(),
         3,
