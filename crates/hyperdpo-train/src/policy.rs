@@ -36,7 +36,7 @@ pub enum Cond<'a> {
 
 /// What the trainer needs from a policy: scores of a batch under a condition, and its
 /// variables (trained, checkpointed, averaged). Implemented by the ranking [`Policy`] and by the
-/// language-model policies of [`crate::llm`].
+/// language-model policies.
 pub trait Scorer {
     /// Scores `[B, n]` of a batch at a condition; `base` `[B, n]` are the base/reference scores.
     ///
