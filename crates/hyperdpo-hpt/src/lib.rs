@@ -8,14 +8,17 @@
 //!
 //! * [`prompt`]: Hyper Prompt Tuning (w → `A(w)·B(w)` mask ⊙ trainable prefix, Figure 3) and
 //!   plain prompt tuning;
-//! * [`sequence`]: batched `log p(response | prompt [, prefix])` for DPO (eq. 4).
-//!
-//! Still to come (issue #7): the tokenizers, preference data, the LLM task in the trainer,
-//! generation and the `llm_alignment` example.
+//! * [`sequence`]: batched `log p(response | prompt [, prefix])` for DPO (eq. 4);
+//! * [`data`]: preference data (PKU-SafeRLHF JSONL, generic listwise JSONL, a synthetic set);
+//! * [`tokenizer`]: a byte-level tokenizer (GPT-2 BPE files are not read yet);
+//! * [`generate`]: greedy and top-k generation with a prefix.
 
+pub mod data;
 mod error;
+pub mod generate;
 pub mod gpt2;
 pub mod prompt;
 pub mod sequence;
+pub mod tokenizer;
 
 pub use error::{Error, Result};
