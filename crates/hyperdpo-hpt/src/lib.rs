@@ -11,12 +11,14 @@
 //! * [`sequence`]: batched `log p(response | prompt [, prefix])` for DPO (eq. 4);
 //! * [`data`]: preference data (PKU-SafeRLHF JSONL, generic listwise JSONL, a synthetic set);
 //! * [`tokenizer`]: a byte-level tokenizer (GPT-2 BPE files are not read yet);
-//! * [`generate`]: greedy and top-k generation with a prefix.
+//! * [`generate`]: greedy and top-k generation with a prefix;
+//! * [`pretrain`]: next-token pretraining of a small model for the embedded default.
 
 pub mod data;
 mod error;
 pub mod generate;
 pub mod gpt2;
+pub mod pretrain;
 pub mod prompt;
 pub mod sequence;
 pub mod tokenizer;

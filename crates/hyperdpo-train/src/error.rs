@@ -55,6 +55,9 @@ pub enum Error {
     /// An error from the LTR crate.
     #[error(transparent)]
     Ltr(#[from] hyperdpo_ltr::Error),
+    /// An error from the language-model crate.
+    #[error(transparent)]
+    Hpt(#[from] hyperdpo_hpt::Error),
     /// An error from the MOO crate.
     #[error(transparent)]
     Moo(#[from] hyperdpo_moo::Error),

@@ -23,6 +23,7 @@
 
 pub mod config;
 mod error;
+pub mod llm;
 pub mod methods;
 pub mod optim;
 pub mod policy;

@@ -58,6 +58,11 @@ pub trait Scorer {
     fn parameters(&self) -> usize {
         parameter_count(self.var_store())
     }
+    /// For language-model policies: the prompt prefix `[1, k, d]` at `w`, to generate text with.
+    /// `None` for policies without one (rankers).
+    fn prompt_prefix(&self, _w: &[f64]) -> Option<Result<Tensor>> {
+        None
+    }
 }
 
 /// Creates fresh policies of one architecture for a task (one per training job).
