@@ -17,7 +17,7 @@ use hyperdpo::hpt::data::{read_jsonl, synthetic_preferences, Layout, PreferenceR
 use hyperdpo::hpt::generate::{generate, Sampling};
 use hyperdpo::hpt::gpt2::{Gpt2, Gpt2Config};
 use hyperdpo::hpt::pretrain::pretrain;
-use hyperdpo::hpt::tokenizer::{ByteTokenizer, Tokenizer};
+use hyperdpo::hpt::tokenizer::{ByteTokenizer, Gpt2Bpe, Tokenizer};
 use hyperdpo::train::config::{NetConfig, PerObjective, TrainConfig};
 use hyperdpo::train::llm::{LlmFactory, LlmTask};
 use hyperdpo::train::methods::{dpo_ls, hyperdpo, single_objective_models, soup, MethodResult};
@@ -36,8 +36,8 @@ struct Args {
     /// safer_response_id). Default: an embedded synthetic two-objective set.
     #[arg(long)]
     data: Option<PathBuf>,
-    /// A Hugging Face GPT-2 folder (config.json + model.safetensors). Its tokenizer must be
-    /// byte-level compatible: only the byte tokenizer is built in so far.
+    /// A Hugging Face GPT-2 folder: config.json, model.safetensors and the tokenizer
+    /// (tokenizer.json, or vocab.json + merges.txt).
     #[arg(long)]
     model: Option<PathBuf>,
     /// cpu, cuda, cuda:N or auto.
@@ -95,7 +95,11 @@ fn run(args: Args) -> Result<(), String> {
         ..TrainConfig::default()
     };
     let device = config.device().map_err(|e| err(&e))?;
-    let tok = ByteTokenizer;
+    let tok: Box<dyn Tokenizer> = match &args.model {
+        Some(dir) => Box::new(Gpt2Bpe::from_dir(dir).map_err(|e| err(&e))?),
+        None => Box::new(ByteTokenizer),
+    };
+    let tok = tok.as_ref();
     let set = match &args.data {
         Some(p) => {
             let f = std::fs::File::open(p).map_err(|e| format!("{}: {e}", p.display()))?;
@@ -154,8 +158,8 @@ fn run(args: Args) -> Result<(), String> {
                 .flat_map(|r| r.responses.iter().map(move |x| format!("{}{x}", r.prompt)))
                 .collect();
             let t0 = std::time::Instant::now();
-            let loss = pretrain(&m, &tok, &texts, 300 * scale, 16, 3e-3, args.seed)
-                .map_err(|e| err(&e))?;
+            let loss =
+                pretrain(&m, tok, &texts, 300 * scale, 16, 3e-3, args.seed).map_err(|e| err(&e))?;
             println!("pretrained a tiny GPT-2 (d = 64, 2 layers, byte vocabulary) in-process: final loss {loss:.3} nats/token ({:.1} s)", t0.elapsed().as_secs_f64());
             m
         }
@@ -165,7 +169,7 @@ fn run(args: Args) -> Result<(), String> {
     let model = Rc::new(model);
     let task = LlmTask::new(
         model.clone(),
-        &tok,
+        tok,
         set.objectives.clone(),
         train,
         valid,

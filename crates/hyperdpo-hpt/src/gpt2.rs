@@ -286,7 +286,7 @@ impl Gpt2 {
     /// Token + position embeddings `[B, T, d]` of `ids` `[B, T]` (positions `0..T`).
     ///
     /// # Errors
-    /// [`Error::Invalid`] for sequences longer than `n_positions`.
+    /// [`Error::Invalid`] for sequences longer than `n_positions` or ids outside the vocabulary.
     pub fn embed(&self, ids: &Tensor) -> Result<Tensor> {
         let t = ids.size()[1];
         if t > self.config.n_positions as i64 {
@@ -297,6 +297,12 @@ impl Gpt2 {
                     self.config.n_positions
                 ),
             });
+        }
+        if ids.numel() > 0 {
+            let (lo, hi) = (ids.min().int64_value(&[]), ids.max().int64_value(&[]));
+            if lo < 0 || hi >= self.config.vocab_size as i64 {
+                return Err(Error::Invalid { name: "ids", reason: format!("token ids span {lo}..={hi}, the vocabulary has {} (a tokenizer for another model?)", self.config.vocab_size) });
+            }
         }
         let pos = Tensor::arange(t, (Kind::Int64, ids.device()));
         Ok(self

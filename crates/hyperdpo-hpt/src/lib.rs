@@ -10,7 +10,8 @@
 //!   plain prompt tuning;
 //! * [`sequence`]: batched `log p(response | prompt [, prefix])` for DPO (eq. 4);
 //! * [`data`]: preference data (PKU-SafeRLHF JSONL, generic listwise JSONL, a synthetic set);
-//! * [`tokenizer`]: a byte-level tokenizer (GPT-2 BPE files are not read yet);
+//! * [`tokenizer`]: GPT-2 byte-level BPE from a checkpoint folder (`tokenizer.json` or
+//!   `vocab.json` + `merges.txt`) and a byte tokenizer for the embedded default;
 //! * [`generate`]: greedy and top-k generation with a prefix;
 //! * [`pretrain`]: next-token pretraining of a small model for the embedded default.
 
