@@ -242,6 +242,7 @@ fn run(args: Args) -> Result<(), String> {
     let report = Report {
         data: "LLM alignment".into(),
         objectives: task.names(),
+        metric: "cross-entropy error (lower is better)".into(),
         config: config.clone(),
         base: Evaluation {
             aux: reference.aux.clone(),

@@ -367,6 +367,7 @@ fn run(args: Args) -> Result<(), String> {
     let report = Report {
         data: desc,
         objectives: task_names(&task),
+        metric: format!("NDCG@{}", config.eval.ndcg_k),
         config: config.clone(),
         base,
         base_seconds: task.base_seconds,

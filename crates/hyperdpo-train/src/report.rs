@@ -60,6 +60,9 @@ pub struct Report {
     pub data: String,
     /// Objective names.
     pub objectives: Vec<String>,
+    /// What the front's axes measure, e.g. `NDCG@10` or `cross-entropy error (lower is better)`.
+    #[serde(default)]
+    pub metric: String,
     /// The configuration (every hyperparameter and seed).
     pub config: crate::config::TrainConfig,
     /// The base model on the test split.
@@ -118,9 +121,17 @@ impl Report {
             "Pareto fronts on the test split: {} vs {}",
             self.objectives[a], self.objectives[b]
         );
+        let axis = |o: &str| {
+            if self.metric.is_empty() {
+                o.to_string()
+            } else {
+                format!("{}: {o}", self.metric)
+            }
+        };
+        let (xa, ya) = (axis(&self.objectives[a]), axis(&self.objectives[b]));
         write_atomically(
             &dir.join("fronts.svg"),
-            svg_plot(&title, &self.objectives[a], &self.objectives[b], &series).as_bytes(),
+            svg_plot(&title, &xa, &ya, &series).as_bytes(),
         )?;
         if !self.temperature_sweeps.is_empty() {
             let series: Vec<Series> = self
@@ -139,7 +150,7 @@ impl Report {
             let title = "HyperDPO post-training temperature control (test split)";
             write_atomically(
                 &dir.join("temperature.svg"),
-                svg_plot(title, &self.objectives[a], &self.objectives[b], &series).as_bytes(),
+                svg_plot(title, &xa, &ya, &series).as_bytes(),
             )?;
         }
         Ok(())
@@ -150,7 +161,7 @@ impl Report {
     /// ```
     /// # use hyperdpo_train::report::Report;
     /// let r: Report = serde_json::from_str(r#"{"data":"x","objectives":["a","b"],"config":{},"base":{"aux":[0.1,0.2],"main":0.4},"base_seconds":1.0,"methods":[],"temperature_sweeps":[]}"#).unwrap();
-    /// assert_eq!(r.csv().lines().next().unwrap(), "method,point,w_a,w_b,ndcg_a,ndcg_b,main,hv,seconds,parameters");
+    /// assert_eq!(r.csv().lines().next().unwrap(), "method,point,w_a,w_b,score_a,score_b,main,hv,seconds,parameters");
     /// ```
     pub fn csv(&self) -> String {
         let mut s = String::from("method,point");
@@ -158,7 +169,7 @@ impl Report {
             let _ = write!(s, ",w_{}", csv_name(o));
         }
         for o in &self.objectives {
-            let _ = write!(s, ",ndcg_{}", csv_name(o));
+            let _ = write!(s, ",score_{}", csv_name(o));
         }
         s.push_str(",main,hv,seconds,parameters\n");
         for m in &self.methods {
@@ -262,14 +273,14 @@ fn svg_plot(title: &str, xlabel: &str, ylabel: &str, series: &[Series]) -> Strin
     }
     let _ = write!(
         s,
-        r#"<text x="{}" y="{}" text-anchor="middle">NDCG: {}</text>"#,
+        r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
         (l + w - r) / 2.0,
         h - b + 36.0,
         esc(xlabel)
     );
     let _ = write!(
         s,
-        r#"<text transform="translate(18,{}) rotate(-90)" text-anchor="middle">NDCG: {}</text>"#,
+        r#"<text transform="translate(18,{}) rotate(-90)" text-anchor="middle">{}</text>"#,
         (t + h - b) / 2.0,
         esc(ylabel)
     );
