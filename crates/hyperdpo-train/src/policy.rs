@@ -127,7 +127,8 @@ impl std::fmt::Debug for Policy {
 
 impl Policy {
     /// A new policy for items of `input_dim` features and `m` objectives; weights initialised
-    /// from `seed`. With [`Parametrization::Augmented`] the head starts at zero, so the policy
+    /// from `seed` through libtorch's process-wide generator (`tch::manual_seed`), so create
+    /// policies from one thread at a time when you need bit-identical initialisations. With [`Parametrization::Augmented`] the head starts at zero, so the policy
     /// starts exactly at the base model.
     ///
     /// ```

@@ -58,6 +58,14 @@ fn data() -> (MoftData, MoftData, MoftData) {
     (a, b, c)
 }
 
+/// libtorch's random generator is global to the process: tests that rely on seeded
+/// initialisation take this lock so that parallel tests do not interleave their draws.
+static RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    RNG.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 thread_local! {
     // libtorch tensors are not Sync: one task (with its trained base model) per test thread.
     static TASK: &'static LtrTask = {
@@ -85,6 +93,7 @@ fn new_policy(cond: Conditioning, seed: u64) -> Policy {
 
 #[test]
 fn icos_loss_decreases_and_front_follows_w() {
+    let _guard = serial();
     let t = task();
     let p = new_policy(Conditioning::Weights, 1);
     let rep = train(t, &p, &Objective::Icos, &config(), 40, "icos-test", None).unwrap();
@@ -110,6 +119,7 @@ fn icos_loss_decreases_and_front_follows_w() {
 
 #[test]
 fn eq15_control_matches_a_model_trained_at_c_beta() {
+    let _guard = serial();
     let t = task();
     let mut cfg = config();
     cfg.epochs = 14;
@@ -164,6 +174,7 @@ fn eq15_control_matches_a_model_trained_at_c_beta() {
 
 #[test]
 fn soup_parameter_averaging_is_exact() {
+    let _guard = serial();
     let (a, b) = (
         new_policy(Conditioning::None, 10),
         new_policy(Conditioning::None, 11),
@@ -244,6 +255,7 @@ fn tmpdir(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn resumed_run_equals_uninterrupted_run() {
+    let _guard = serial();
     let t = task();
     let cfg = config();
     let epochs = 4;
@@ -326,6 +338,7 @@ fn resumed_run_equals_uninterrupted_run() {
 
 #[test]
 fn nan_loss_stops_the_run_and_keeps_the_last_checkpoint() {
+    let _guard = serial();
     let t = task();
     let dir = tmpdir("nan");
     let ck = Checkpointing {
@@ -381,6 +394,7 @@ fn e_message_names_step() -> bool {
 
 #[test]
 fn bad_configs_are_explained() {
+    let _guard = serial();
     let mut c = config();
     c.icos.alpha = PerObjective::Each(vec![1.0, 1.0, 1.0]);
     assert_eq!(
