@@ -6,22 +6,16 @@
 //! cargo bench --bench hypervolume
 //! ```
 
+#[path = "hv_data.rs"]
+mod hv_data;
+use hv_data::{CASES, SEED};
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use hyperdpo::moo::fronts::sphere_front;
 use hyperdpo::moo::{hypervolume, Points, Sense};
 use std::hint::black_box;
 use std::time::Duration;
 
-const CASES: &[(usize, usize)] = &[
-    (2, 100_000),
-    (3, 30_000),
-    (4, 5_000),
-    (5, 1_000),
-    (6, 200),
-    (7, 60),
-    (8, 60),
-    (8, 200),
-];
 
 fn bench_hv(c: &mut Criterion) {
     let mut g = c.benchmark_group("hypervolume");
@@ -29,7 +23,7 @@ fn bench_hv(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(3))
         .warm_up_time(Duration::from_millis(500));
     for &(d, n) in CASES {
-        let f = sphere_front(n, d, 42).expect("d > 0");
+        let f = sphere_front(n, d, SEED).expect("d > 0");
         let r = vec![1.1; d];
         g.bench_with_input(
             BenchmarkId::from_parameter(format!("{d}d_{n}")),

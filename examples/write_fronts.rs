@@ -6,20 +6,13 @@
 //! cargo run --release --example write_fronts -- [OUT_DIR]   # default: target/fronts
 //! ```
 
+#[path = "../benches/hv_data.rs"]
+mod hv_data;
+use hv_data::{CASES, SEED};
+
 use hyperdpo::moo::fronts::sphere_front;
 use std::io::Write;
 
-/// (objectives, points) of every benchmark case; shared with `benches/hypervolume.rs`.
-const CASES: &[(usize, usize)] = &[
-    (2, 100_000),
-    (3, 30_000),
-    (4, 5_000),
-    (5, 1_000),
-    (6, 200),
-    (7, 60),
-    (8, 60),
-    (8, 200),
-];
 
 fn main() -> std::io::Result<()> {
     let dir = std::env::args()
@@ -27,7 +20,7 @@ fn main() -> std::io::Result<()> {
         .unwrap_or_else(|| "target/fronts".into());
     std::fs::create_dir_all(&dir)?;
     for &(d, n) in CASES {
-        let f = sphere_front(n, d, 42).expect("d > 0");
+        let f = sphere_front(n, d, SEED).expect("d > 0");
         let path = format!("{dir}/sphere_{d}d_{n}.txt");
         let tmp = format!("{path}.tmp");
         let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
