@@ -16,7 +16,6 @@ use hyperdpo::moo::{hypervolume, Points, Sense};
 use std::hint::black_box;
 use std::time::Duration;
 
-
 fn bench_hv(c: &mut Criterion) {
     let mut g = c.benchmark_group("hypervolume");
     g.sample_size(10)

@@ -13,7 +13,6 @@ use hv_data::{CASES, SEED};
 use hyperdpo::moo::fronts::sphere_front;
 use std::io::Write;
 
-
 fn main() -> std::io::Result<()> {
     let dir = std::env::args()
         .nth(1)
