@@ -1,6 +1,6 @@
 //! # hyperdpo-hpt — Hyper Prompt Tuning for language models
 //!
-//! The paper's language-model experiment (section 4.2, Figure 3, Table 2). Built so far:
+//! The paper's language-model experiment (section 4.2, Figure 3, Table 2):
 //!
 //! * [`gpt2`]: a GPT-2-architecture decoder that loads Hugging Face GPT-2 safetensors
 //!   checkpoints (Conv1D layout, tied embeddings), takes input embeddings so that prefixes can
@@ -14,6 +14,8 @@
 //!   `vocab.json` + `merges.txt`) and a byte tokenizer for the embedded default;
 //! * [`generate`]: greedy and top-k generation with a prefix;
 //! * [`pretrain`]: next-token pretraining of a small model for the embedded default.
+//!
+//! The language-model task that plugs these into the trainer is `hyperdpo_train::llm`.
 
 pub mod data;
 mod error;
