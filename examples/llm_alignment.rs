@@ -58,6 +58,9 @@ struct Args {
     /// Hide progress bars.
     #[arg(long)]
     no_progress: bool,
+    /// A TOML/JSON training config (every hyperparameter); replaces the built-in budget.
+    #[arg(long)]
+    config: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -93,6 +96,10 @@ fn run(args: Args) -> Result<(), String> {
             ..Default::default()
         },
         ..TrainConfig::default()
+    };
+    let config = match &args.config {
+        Some(p) => TrainConfig::from_file(p).map_err(|e| err(&e))?,
+        None => config,
     };
     let device = config.device().map_err(|e| err(&e))?;
     let tok: Box<dyn Tokenizer> = match &args.model {

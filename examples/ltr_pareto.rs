@@ -4,7 +4,9 @@
 //! front) and the baselines DPO-LS, DPO Soup and MO-DPO on the auxiliary objectives, evaluates
 //! every method at the same K weights on the test split, and prints a Table 1-style table
 //! (hypervolume, main NDCG@10, training time, parameters). Writes `report.json`, `fronts.csv`,
-//! `fronts.svg` and `temperature.svg` (post-training temperature control) to `--out`.
+//! `fronts.svg`, `temperature.svg` (post-training temperature control) and `feature_norm.json`
+//! (the input transform fitted on the training split, also next to `--checkpoint-dir`
+//! checkpoints) to `--out`.
 //!
 //! ```text
 //! cargo run --release --example ltr_pareto                      # synthetic MSLR-like data, m = 2, quick
@@ -200,7 +202,7 @@ fn load_task(args: &Args) -> Result<(String, MoftData, MoftData, MoftData), Stri
 }
 
 /// z-score fitted on train; `log1p` for non-negative heavy-tailed features (max > 100).
-fn normalise(train: &mut MoftData, others: &mut [&mut MoftData]) -> Result<(), String> {
+fn normalise(train: &mut MoftData, others: &mut [&mut MoftData]) -> Result<FeatureNorm, String> {
     let d = train.dim;
     let log1p: Vec<bool> = (0..d)
         .map(|j| {
@@ -216,7 +218,7 @@ fn normalise(train: &mut MoftData, others: &mut [&mut MoftData]) -> Result<(), S
     for o in others {
         norm.apply(&mut o.inputs);
     }
-    Ok(())
+    Ok(norm)
 }
 
 fn main() -> ExitCode {
@@ -251,7 +253,14 @@ fn run(args: Args) -> Result<(), String> {
         config.progress = false;
     }
     let (desc, mut train, mut valid, mut test) = load_task(&args)?;
-    normalise(&mut train, &mut [&mut valid, &mut test])?;
+    let norm = normalise(&mut train, &mut [&mut valid, &mut test])?;
+    // The transform the models were trained with: inference must apply it to raw features.
+    let norm_json = serde_json::to_vec_pretty(&norm).map_err(|e| e.to_string())?;
+    for dir in std::iter::once(&args.out).chain(args.checkpoint_dir.as_ref()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        hyperdpo::train::report::write_atomically(&dir.join("feature_norm.json"), &norm_json)
+            .map_err(|e| e.to_string())?;
+    }
     let m = train.m();
     println!("data: {desc}");
     println!(
