@@ -408,7 +408,7 @@ fn run(args: Args) -> Result<(), String> {
         .write(&args.out, 0, 1.min(m - 1))
         .map_err(|e| e.to_string())?;
     println!(
-        "wrote {}/{{report.json, fronts.csv, fronts.svg{}}} in {:.1} s total",
+        "wrote {}/{{report.json, fronts.csv, fronts.svg, feature_norm.json{}}} in {:.1} s total",
         args.out.display(),
         if report.temperature_sweeps.is_empty() {
             ""
