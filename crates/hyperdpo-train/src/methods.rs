@@ -254,22 +254,42 @@ pub fn dpo_ls(
     config: &TrainConfig,
 ) -> Result<MethodResult> {
     let weights = eval_weights(task, config)?;
+    let (evals, jobs, params) =
+        one_model_per_weight(task, factory, config, &weights, "dpo-ls", 0x1500, |w| {
+            Objective::Weighted(w.to_vec())
+        })?;
+    MethodResult::new(task, "DPO-LS", weights, evals, jobs, params)
+}
+
+/// Trains one unconditioned model per weight with the objective `objective(w)` and evaluates
+/// it at `w` on the test split: the shared loop of DPO-LS and MO-DPO. Returns the evaluations,
+/// the jobs and the total parameters.
+fn one_model_per_weight<'a>(
+    task: &dyn Task,
+    factory: &dyn PolicyFactory,
+    config: &TrainConfig,
+    weights: &[Vec<f64>],
+    label: &str,
+    seed_base: u64,
+    objective: impl Fn(&[f64]) -> Objective<'a>,
+) -> Result<(Vec<Evaluation>, Vec<TrainReport>, usize)> {
     let (mut evals, mut jobs, mut params) = (Vec::new(), Vec::new(), 0);
     for (i, w) in weights.iter().enumerate() {
-        let p = factory.create(Conditioning::None, config.seed ^ (0x1500 + i as u64))?;
-        jobs.push(train(
+        let p = factory.create(Conditioning::None, config.seed ^ (seed_base + i as u64))?;
+        let job = train(
             task,
             p.as_ref(),
-            &Objective::Weighted(w.clone()),
+            &objective(w),
             config,
             config.baseline_epochs,
-            &format!("dpo-ls-{i}"),
+            &format!("{label}-{i}"),
             None,
-        )?);
+        )?;
+        jobs.push(job);
         evals.push(evaluate_at(task, p.as_ref(), w, None, Split::Test)?);
         params += p.parameters();
     }
-    MethodResult::new(task, "DPO-LS", weights, evals, jobs, params)
+    Ok((evals, jobs, params))
 }
 
 /// Trained models and the reports of their training jobs.
@@ -376,27 +396,16 @@ pub fn mo_dpo(
     single_jobs: &[TrainReport],
 ) -> Result<MethodResult> {
     let weights = eval_weights(task, config)?;
-    let mut jobs = single_jobs.to_vec();
-    let mut params: usize = singles.iter().map(|p| p.parameters()).sum();
-    let mut evals = Vec::new();
-    for (i, w) in weights.iter().enumerate() {
-        let margins: Vec<Option<&dyn Scorer>> = singles.iter().map(|p| Some(p.as_ref())).collect();
-        let p = factory.create(Conditioning::None, config.seed ^ (0x3D00 + i as u64))?;
-        let obj = Objective::MoDpo {
-            w: w.clone(),
-            margins,
-        };
-        jobs.push(train(
-            task,
-            p.as_ref(),
-            &obj,
-            config,
-            config.baseline_epochs,
-            &format!("mo-dpo-{i}"),
-            None,
-        )?);
-        evals.push(evaluate_at(task, p.as_ref(), w, None, Split::Test)?);
-        params += p.parameters();
-    }
+    let margins =
+        || -> Vec<Option<&dyn Scorer>> { singles.iter().map(|p| Some(p.as_ref())).collect() };
+    let (evals, jobs, params) =
+        one_model_per_weight(task, factory, config, &weights, "mo-dpo", 0x3D00, |w| {
+            Objective::MoDpo {
+                w: w.to_vec(),
+                margins: margins(),
+            }
+        })?;
+    let jobs = single_jobs.iter().cloned().chain(jobs).collect();
+    let params = params + singles.iter().map(|p| p.parameters()).sum::<usize>();
     MethodResult::new(task, "MO-DPO", weights, evals, jobs, params)
 }
