@@ -14,8 +14,12 @@ use hyperdpo_train::trainer::{train, Objective};
 use std::rc::Rc;
 use tch::Device;
 
+/// libtorch's generator is process-wide: the tests in this file run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn hpt_policy_trains_and_follows_w() {
+    let _guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let tok = ByteTokenizer;
     let set = synthetic_preferences(120, 2);
     let (train_r, valid, test) = (
@@ -132,5 +136,74 @@ fn hpt_policy_trains_and_follows_w() {
             bool::try_from(v.eq_tensor(&before[&name]).all()).unwrap(),
             "base variable {name} changed"
         );
+    }
+}
+
+#[test]
+fn a_user_checkpoint_folder_with_bpe_and_pku_jsonl_runs_through_the_task() {
+    let _guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // The path of `llm_alignment --model DIR --data FILE.jsonl`: HF checkpoint + GPT-2 BPE
+    // (tests/fixtures/gen_tiny_checkpoint.py in hyperdpo-hpt) and PKU-SafeRLHF JSON lines.
+    use hyperdpo_hpt::data::{read_jsonl, Layout};
+    use hyperdpo_hpt::tokenizer::Gpt2Bpe;
+    let fixtures =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../hyperdpo-hpt/tests/fixtures");
+    let dir = fixtures.join("tiny-gpt2-bpe");
+    let tok = Gpt2Bpe::from_dir(&dir).unwrap();
+    let mut model = Gpt2::from_pretrained(&dir, Device::Cpu).unwrap();
+    assert_eq!(model.config.vocab_size, tok.vocab_size());
+    model.vs.freeze();
+    let f = std::fs::File::open(fixtures.join("pku_sample.jsonl")).unwrap();
+    let set = read_jsonl(
+        std::io::BufReader::new(f),
+        "pku_sample.jsonl",
+        &Layout::Pku,
+        false,
+    )
+    .unwrap();
+    assert_eq!(set.records.len(), 12);
+    let config = TrainConfig {
+        beta: PerObjective::All(0.1),
+        optim: OptimConfig {
+            lr: 1e-2,
+            batch_size: 4,
+            ..Default::default()
+        },
+        ..TrainConfig::default()
+    };
+    let model = Rc::new(model);
+    let r = &set.records;
+    let task = LlmTask::new(
+        model.clone(),
+        &tok,
+        set.objectives.clone(),
+        &r[..8],
+        &r[8..10],
+        &r[10..],
+        40,
+        48,
+        &config,
+    )
+    .unwrap();
+    let factory = LlmFactory {
+        model,
+        m: 2,
+        tokens: 4,
+        rank: 2,
+        mlp_hidden: 8,
+        lora_rank: 2,
+        lora_alpha: 4.0,
+    };
+    for cond in [Conditioning::Weights, Conditioning::None] {
+        let p = factory.create(cond, 3).unwrap();
+        let obj = if cond == Conditioning::None {
+            Objective::Weighted(vec![0.5, 0.5])
+        } else {
+            Objective::Icos
+        };
+        let rep = train(&task, p.as_ref(), &obj, &config, 2, "user-folder", None).unwrap();
+        assert_eq!(rep.epochs, 2);
+        let e = evaluate_at(&task, p.as_ref(), &[0.5, 0.5], None, Split::Test).unwrap();
+        assert!(e.aux.iter().all(|v| v.is_finite() && *v > 0.0));
     }
 }
