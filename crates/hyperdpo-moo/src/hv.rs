@@ -33,6 +33,7 @@
 //! only when they share a reference point; to compare fronts of objectives with different scales,
 //! use [`normalized_hypervolume`].
 
+use crate::pareto::{nondominated_rows, Duplicates};
 use crate::{Error, IntoPoints, Points, Result, Senses};
 
 /// Exact hypervolume of `points` w.r.t. `reference`, for any number of objectives.
@@ -321,46 +322,17 @@ fn contributions_2d(boxes: &[f64], m: &[f64], active: &[usize], index: &[usize],
     }
 }
 
-/// Indices of the boxes not strictly dominated by another (larger is better, union-of-boxes
-/// form). With `keep_duplicates = false` only the first of equal boxes is kept.
+/// Indices (ascending) of the boxes `[0, a]` not strictly dominated by another (larger is
+/// better): [`crate::pareto`]'s filter on the negated corners. With `keep_duplicates = false`
+/// only the first of equal boxes is kept.
 pub(crate) fn box_nondominated(boxes: &[f64], d: usize, keep_duplicates: bool) -> Vec<usize> {
-    let n = boxes.len() / d;
-    let mut order: Vec<usize> = (0..n).collect();
-    // Descending lexicographic order: a box can only be dominated by boxes before it (or equal).
-    order.sort_by(|&i, &j| {
-        let (a, b) = (&boxes[i * d..(i + 1) * d], &boxes[j * d..(j + 1) * d]);
-        for k in 0..d {
-            match b[k].total_cmp(&a[k]) {
-                std::cmp::Ordering::Equal => continue,
-                o => return o,
-            }
-        }
-        i.cmp(&j)
-    });
-    let mut kept: Vec<usize> = Vec::new();
-    'outer: for &i in &order {
-        let a = &boxes[i * d..(i + 1) * d];
-        for &j in kept.iter().rev() {
-            let b = &boxes[j * d..(j + 1) * d];
-            let mut ge = true;
-            let mut eq = true;
-            for k in 0..d {
-                if b[k] < a[k] {
-                    ge = false;
-                    break;
-                }
-                if b[k] != a[k] {
-                    eq = false;
-                }
-            }
-            if ge && !(eq && keep_duplicates) {
-                continue 'outer;
-            }
-        }
-        kept.push(i);
-    }
-    kept.sort_unstable();
-    kept
+    let negated: Vec<f64> = boxes.iter().map(|v| -v).collect();
+    let duplicates = if keep_duplicates {
+        Duplicates::KeepAll
+    } else {
+        Duplicates::KeepFirst
+    };
+    nondominated_rows(&negated, d, duplicates)
 }
 
 fn hv2(boxes: &mut [f64]) -> f64 {
