@@ -362,11 +362,12 @@ impl Scorer for HptPolicy {
         cond: Cond<'_>,
         _train: bool,
     ) -> Result<Tensor> {
-        let w = match cond {
-            Cond::Shared { w, beta: None } => {
-                Tensor::from_slice(&w.iter().map(|&x| x as f32).collect::<Vec<_>>())
-            }
-            Cond::PerList(w) => w.shallow_clone(),
+        let prefix = match cond {
+            Cond::Shared { w, beta: None } => self.prefix(w)?,
+            Cond::PerList(w) => self
+                .hpt
+                .prefix(w)
+                .map_err(|e| Error::config("condition", e.to_string()))?,
             _ => {
                 return Err(Error::config(
                     "condition",
@@ -374,10 +375,6 @@ impl Scorer for HptPolicy {
                 ))
             }
         };
-        let prefix = self
-            .hpt
-            .prefix(&w)
-            .map_err(|e| Error::config("condition", e.to_string()))?;
         sequence_scores(&self.model, inputs, Some(&prefix), None)
     }
     fn var_store(&self) -> &nn::VarStore {
